@@ -1,0 +1,41 @@
+import Fluent
+import Vapor
+
+/// Every dashboard route. Pages live in their own folders; this only wires them behind the guard.
+struct DashboardRoutes {
+    struct SwitchForm: Content { var workspaceId: UUID }
+
+    func register(on routes: RoutesBuilder) {
+        LoginRoutes().register(on: routes)
+        routes.get { req in req.redirect(to: "/dashboard") }
+        let dashboard = routes.grouped("dashboard").grouped(DashboardGuard())
+        dashboard.page(.GET, permission: .read) { req in req.redirect(to: "/dashboard/members") }
+        dashboard.page(.POST, "workspace", permission: .read, use: switchWorkspace)
+
+        dashboard.page(.GET, "members", permission: .read, use: MembersPage.show)
+        dashboard.page(.POST, "members", permission: .manageAccess, use: MembersPage.add)
+        dashboard.page(.POST, "members", ":memberID", "role", permission: .manageAccess, use: MembersPage.changeRole)
+        dashboard.page(.POST, "members", ":memberID", "remove", permission: .manageAccess, use: MembersPage.remove)
+
+        dashboard.page(.GET, "api-keys", permission: .manageAccess, use: APIKeysPage.show)
+        dashboard.page(.POST, "api-keys", permission: .manageAccess, use: APIKeysPage.create)
+        dashboard.page(.POST, "api-keys", ":keyID", "revoke", permission: .manageAccess, use: APIKeysPage.revoke)
+
+        dashboard.page(.GET, "audit", permission: .read, use: AuditPage.show)
+
+        dashboard.page(.GET, "workspaces", permission: .platform, use: WorkspacesPage.show)
+        dashboard.page(.POST, "workspaces", permission: .platform, use: WorkspacesPage.create)
+    }
+
+    /// Moves the session to another workspace of the same member; any other id is a 404.
+    func switchWorkspace(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(SwitchForm.self)
+        guard case .member(let memberID, _) = try req.principal.actor,
+              try await Membership.query(on: req.db).filter(\.$memberID == memberID).filter(\.$workspaceID == form.workspaceId).first() != nil,
+              let token = req.cookies[DashboardCookies.session]?.string else {
+            throw Problem.notFound("Workspace")
+        }
+        try await DashboardSession.query(on: req.db).filter(\.$tokenHash == sha256Hex(token)).set(\.$workspaceID, to: form.workspaceId).update()
+        return req.redirect(to: "/dashboard/members", redirectType: .normal)
+    }
+}

@@ -1,0 +1,93 @@
+import Plot
+import Vapor
+
+/// A message at the top of a page: what just happened, or what went wrong and which fields.
+public struct Flash: Sendable {
+    public enum Kind: String, Sendable { case notice, error }
+    public var kind: Kind
+    public var message: String
+    public var fields: [FieldError] = []
+
+    public static func from(_ problem: Problem) -> Flash {
+        Flash(kind: .error, message: problem.detail ?? problem.title, fields: problem.errors ?? [])
+    }
+}
+
+/// The frame of every signed-in page: navigation, the workspace switcher, the flash message.
+enum Layout {
+    static let css = """
+    :root{font-family:system-ui,sans-serif;color:#1d2330;background:#f6f7f9}body{margin:0}
+    header{display:flex;gap:1.5rem;align-items:center;padding:.75rem 1.5rem;background:#14532d;color:#fff}
+    header a{color:#fff;text-decoration:none}header a.active{text-decoration:underline}header .brand{font-weight:700}
+    header form{margin-left:auto;display:flex;gap:.5rem;align-items:center}
+    main{max-width:1100px;margin:1.5rem auto;padding:0 1.5rem}
+    table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #e3e6ea}
+    .flash{padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}.flash.notice{background:#dcfce7}.flash.error{background:#fee2e2}
+    .card{background:#fff;padding:1rem 1.25rem;border-radius:8px;margin:1rem 0;box-shadow:0 1px 2px #0001}
+    form.inline{display:inline}label{display:block;margin:.4rem 0}input,select,button{font:inherit;padding:.3rem .5rem}
+    button{cursor:pointer}.secret{font-family:monospace;background:#fef9c3;padding:.5rem;display:block;word-break:break-all}
+    .badge{font-size:.8rem;padding:.1rem .4rem;border-radius:4px;background:#e5e7eb}.muted{color:#6b7280}
+    """
+
+    static func page(title: String, viewer: DashboardViewer, active: String, flash: Flash?, _ content: Node<HTML.BodyContext>...) -> HTML {
+        var links: [(String, String, String)] = [("members", "/dashboard/members", "Members"), ("audit", "/dashboard/audit", "Audit log")]
+        if viewer.principal.has(.manageAccess) { links.insert(("api-keys", "/dashboard/api-keys", "API keys"), at: 1) }
+        if viewer.principal.has(.platform) { links.append(("workspaces", "/dashboard/workspaces", "Workspaces")) }
+        return HTML(
+            .head(.title("\(title) · Switchboard"), .meta(.charset(.utf8)), .style(css)),
+            .body(
+                .header(
+                    .span(.class("brand"), .text("Switchboard")),
+                    .forEach(links) { link in .a(.class(link.0 == active ? "active" : ""), .href(link.1), .text(link.2)) },
+                    .form(.method(.post), .action("/dashboard/workspace"),
+                          csrf(viewer),
+                          .element(named: "select", nodes: viewer.workspaces.map { workspace -> Node<HTML.BodyContext> in
+                              workspace.id == viewer.principal.workspaceID
+                                  ? .element(named: "option", nodes: [.attribute(named: "value", value: workspace.id.uuidString), .attribute(named: "selected", value: "selected"), .text(workspace.name)])
+                                  : .element(named: "option", nodes: [.attribute(named: "value", value: workspace.id.uuidString), .text(workspace.name)])
+                          } + [.attribute(named: "name", value: "workspaceId"), .attribute(named: "aria-label", value: "Workspace")]),
+                          .button(.type(.submit), .text("Switch")),
+                          .span(.class("muted"), .text(viewer.email))),
+                    .form(.method(.post), .action("/logout"), csrf(viewer), .button(.type(.submit), .text("Log out")))
+                ),
+                .main(
+                    .h1(.text(title)),
+                    flashNode(flash),
+                    .group(content)
+                )
+            )
+        )
+    }
+
+    static func flashNode(_ flash: Flash?) -> Node<HTML.BodyContext> {
+        guard let flash else { return .empty }
+        return .div(.class("flash \(flash.kind.rawValue)"), .attribute(named: "role", value: flash.kind == .error ? "alert" : "status"),
+                    .text(flash.message),
+                    .if(!flash.fields.isEmpty, .ul(.forEach(flash.fields) { .li(.text("\($0.field): \($0.message)")) })))
+    }
+
+    static func csrf(_ viewer: DashboardViewer) -> Node<HTML.FormContext> {
+        .input(.type(.hidden), .name("_csrf"), .value(viewer.csrfToken))
+    }
+
+    static func roleSelect<Context>(name: String, selected: Role?) -> Node<Context> {
+        .element(named: "select", nodes: Role.allCases.map { role -> Node<Context> in
+            role == selected
+                ? .element(named: "option", nodes: [.attribute(named: "value", value: role.rawValue), .attribute(named: "selected", value: "selected"), .text(role.rawValue)])
+                : .element(named: "option", nodes: [.attribute(named: "value", value: role.rawValue), .text(role.rawValue)])
+        } + [.attribute(named: "name", value: name)])
+    }
+}
+
+extension HTML {
+    /// The page as a response, with headers that keep it from being framed or fed foreign scripts.
+    func response(status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.add(name: "Content-Security-Policy", value: "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+        headers.add(name: "X-Frame-Options", value: "DENY")
+        headers.add(name: "Referrer-Policy", value: "same-origin")
+        headers.add(name: "Cache-Control", value: "no-store")
+        return Response(status: status, headers: headers, body: .init(string: render()))
+    }
+}

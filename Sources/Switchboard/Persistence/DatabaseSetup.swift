@@ -1,0 +1,85 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+extension Application {
+    /// Points Fluent at SQLite or PostgreSQL and registers every migration.
+    func configureDatabase(_ config: SwitchboardConfig) throws {
+        switch config.database {
+        case .sqlite(let path):
+            let directory = (path as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(10), dataEncoder: .init(), dataDecoder: .init(), sqlLogLevel: .trace), as: .sqlite)
+            storage[WriteGateKey.self] = WriteGate()
+        case .postgres(let url):
+            var postgres = try SQLPostgresConfiguration(url: url)
+            if let schema = config.postgresSchema { postgres.searchPath = [schema] }
+            databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
+                                    connectionPoolTimeout: .seconds(10), sqlLogLevel: .trace), as: .psql)
+        }
+        for migration in Migrations.all { migrations.add(migration) }
+    }
+
+    /// Settings that make SQLite a good embedded database: WAL so readers never wait for the writer.
+    func tuneDatabase() async throws {
+        guard let sql = db as? SQLDatabase, sql.dialect.name == "sqlite" else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA synchronous=NORMAL").run()
+    }
+}
+
+/// SQLite has one writer. Fluent keeps a connection per event loop, and two write transactions that both
+/// start by reading can deadlock; so on SQLite, write transactions take turns in the process.
+actor WriteGate {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
+
+struct WriteGateKey: StorageKey { typealias Value = WriteGate }
+
+/// Runs work in one write transaction; on SQLite, one such transaction at a time in the process.
+public struct Transactor: Sendable {
+    let db: any Database
+    let gate: WriteGate?
+
+    public func callAsFunction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard let gate else { return try await db.transaction(work) }
+        await gate.enter()
+        do {
+            let result = try await db.transaction(work)
+            await gate.leave()
+            return result
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+}
+
+extension Application {
+    public var transactor: Transactor { Transactor(db: db, gate: storage[WriteGateKey.self]) }
+}
+
+extension Request {
+    public var transactor: Transactor { Transactor(db: db, gate: application.storage[WriteGateKey.self]) }
+}
+
+extension Database {
+    var sql: SQLDatabase { self as! SQLDatabase }
+    var isPostgres: Bool { sql.dialect.name == "postgresql" }
+}

@@ -1,0 +1,12 @@
+import Fluent
+
+/// Every migration, in order. A schema version is a folder; each migration says in one line why it exists.
+enum Migrations {
+    static let all: [any Migration] = [
+        V1.CreateWorkspaces(), V1.CreateMembers(), V1.CreateMemberships(), V1.CreateAPIKeys(),
+        V1.CreateSessions(), V1.CreateAuditEvents(), V1.CreateSecrets(),
+    ]
+}
+
+/// Schema version 1: tenancy, identity, secrets and the audit log.
+enum V1 {}
