@@ -30,6 +30,8 @@ struct ProblemMiddleware: AsyncMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case let decoding as DecodingError:
+            return JSONInput.problem(for: decoding)
         case let abort as AbortError where abort.status == .notFound && request.route == nil:
             var parameters = Parameters()
             let components = request.url.path.split(separator: "/").map(String.init)
@@ -45,8 +47,6 @@ struct ProblemMiddleware: AsyncMiddleware {
         case let abort as AbortError where (400..<500).contains(abort.status.code):
             return Problem(abort.status, type: abort.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
                            detail: abort.reason)
-        case let decoding as DecodingError:
-            return JSONInput.problem(for: decoding)
         default:
             request.logger.error("unexpected failure", metadata: ["error": .string(String(reflecting: error).prefix(500).description)])
             return Problem(.internalServerError, type: "internal", detail: "Something went wrong on our side. Quote the request id when reporting it.")

@@ -56,7 +56,14 @@ extension RoutesBuilder {
         _ method: HTTPMethod, _ path: PathComponent..., operation: APIOperation, maxBody: ByteCount = "64kb",
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        let route = on(method, path, body: .collect(maxSize: maxBody), use: handler)
+        let limit = maxBody.value
+        // Checked here as well as by the collector, which a body that arrives whole (in-process) skips.
+        let route = on(method, path, body: .collect(maxSize: maxBody)) { request in
+            if let body = request.body.data, body.readableBytes > limit {
+                throw Problem(.payloadTooLarge, type: "payload_too_large", detail: "The body is larger than this route accepts (\(limit) bytes).")
+            }
+            return try await handler(request)
+        }
         route.userInfo[OperationKey.userInfo] = operation
         return route
     }

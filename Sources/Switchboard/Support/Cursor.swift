@@ -38,7 +38,7 @@ public enum PageLimit {
 }
 
 /// A page of a list: `{ items, nextCursor, hasMore }`.
-public struct Page<Item: Codable & Sendable>: Codable, Sendable {
+public struct CursorPage<Item: Codable & Sendable>: Codable, Sendable {
     public var items: [Item]
     public var nextCursor: String?
     public var hasMore: Bool

@@ -91,4 +91,4 @@ public struct AuditEventDTO: Content, Equatable {
     }
 }
 
-extension Page: RequestDecodable, ResponseEncodable, AsyncRequestDecodable, AsyncResponseEncodable, Content where Item: Content {}
+extension CursorPage: RequestDecodable, ResponseEncodable, AsyncRequestDecodable, AsyncResponseEncodable, Content where Item: Content {}

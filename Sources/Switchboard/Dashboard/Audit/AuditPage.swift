@@ -6,7 +6,7 @@ enum AuditPage {
     struct Model {
         var viewer: DashboardViewer
         var filter: AuditQuery
-        var page: Page<AuditEventDTO>
+        var page: CursorPage<AuditEventDTO>
         var flash: Flash?
     }
 

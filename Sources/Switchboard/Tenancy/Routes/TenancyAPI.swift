@@ -80,7 +80,7 @@ struct TenancyAPI {
         try await req.apiKeys.revoke(id: try req.uuid("keyID"), context: try req.auditContext, writer: req.transactor)
     }
 
-    func listAuditEvents(_ req: Request) async throws -> Page<AuditEventDTO> {
+    func listAuditEvents(_ req: Request) async throws -> CursorPage<AuditEventDTO> {
         let query = try req.query.decode(AuditQuery.self)
         return try await AuditQuery.Run(query: query, workspaceID: try req.principal.workspaceID).page(on: req.db)
     }

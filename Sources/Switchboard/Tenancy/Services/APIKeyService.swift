@@ -1,7 +1,7 @@
 import Fluent
 import Foundation
 
-public struct CreateAPIKeyInput: APIInput {
+public struct CreateAPIKeyInput: APIInput, Encodable {
     public static let fields: Set<String> = ["name", "role"]
     public var name: String
     public var role: Role

@@ -51,7 +51,7 @@ public enum AuditLog {
         let data = try JSONEncoder.api.encode(value)
         let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         let clean = redact(object)
-        let out = try JSONSerialization.data(withJSONObject: clean, options: [.sortedKeys, .fragmentsAllowed])
+        let out = try JSONSerialization.data(withJSONObject: clean, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -25,7 +25,7 @@ public struct AuditQuery: Content {
         public var query: AuditQuery
         public var workspaceID: UUID
 
-        public func page(on db: Database) async throws -> Page<AuditEventDTO> {
+        public func page(on db: Database) async throws -> CursorPage<AuditEventDTO> {
             let limit = try PageLimit.parse(query.limit)
             let builder = AuditEvent.query(on: db).filter(\.$workspaceID == workspaceID)
             if let action = query.action { builder.filter(\.$action == action) }
@@ -44,7 +44,7 @@ public struct AuditQuery: Content {
                 }
             }
             let rows = try await builder.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
-            return try Page(rows: rows, limit: limit,
+            return try CursorPage(rows: rows, limit: limit,
                             cursor: { PageCursor(key: String(Int(($0.createdAt.timeIntervalSince1970 * 1000).rounded())), id: $0.id ?? UUID()) },
                             item: AuditEventDTO.init)
         }

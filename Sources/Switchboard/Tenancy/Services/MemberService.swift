@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 import SQLKit
 
-public struct AddMemberInput: APIInput {
+public struct AddMemberInput: APIInput, Encodable {
     public static let fields: Set<String> = ["email", "name", "role", "password"]
     public var email: String
     public var name: String?
@@ -17,7 +17,7 @@ public struct AddMemberInput: APIInput {
     }
 }
 
-public struct ChangeRoleInput: APIInput {
+public struct ChangeRoleInput: APIInput, Encodable {
     public static let fields: Set<String> = ["role"]
     public var role: Role
     public init(role: Role) { self.role = role }

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import Switchboard
+import Vapor
+
+/// Every `/api/v1` route, one line each, with the permission it needs and a valid body.
+/// The isolation and role tests run over this table; a test fails when a registered route is missing from it.
+struct RouteCase: CustomTestStringConvertible, Sendable {
+    var method: HTTPMethod
+    var template: String
+    var permission: Permission
+    var body: (@Sendable (SeededWorkspace) -> (any Encodable & Sendable)?)
+
+    var testDescription: String { "\(method.rawValue) \(template)" }
+
+    /// The path with ids of `target` filled in (its agent member, its agent key).
+    func path(ids target: SeededWorkspace) -> String {
+        template.replacingOccurrences(of: ":memberID", with: target.memberID(.agent).uuidString)
+            .replacingOccurrences(of: ":keyID", with: target.keyIDs[.agent]!.uuidString)
+    }
+
+    var takesIDs: Bool { template.contains(":") }
+
+    static let all: [RouteCase] = [
+        .init(method: .GET, template: "/api/v1/workspaces/current", permission: .read, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/members", permission: .read, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/members", permission: .manageAccess,
+              body: { _ in AddMemberInput(email: "new-\(UUID().uuidString.prefix(8))@example.com", role: .agent, password: "a long enough password") }),
+        .init(method: .PATCH, template: "/api/v1/members/:memberID", permission: .manageAccess, body: { _ in ChangeRoleInput(role: .manager) }),
+        .init(method: .DELETE, template: "/api/v1/members/:memberID", permission: .manageAccess, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/api-keys", permission: .manageAccess, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/api-keys", permission: .manageAccess, body: { _ in CreateAPIKeyInput(name: "ci key", role: .agent) }),
+        .init(method: .DELETE, template: "/api/v1/api-keys/:keyID", permission: .manageAccess, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/audit-events", permission: .read, body: { _ in nil }),
+    ]
+}
+
+
+extension Application {
+    func send(_ route: RouteCase, key: String, ids target: SeededWorkspace) async throws -> Reply {
+        try await send(route.method, route.path(ids: target), key: key, json: route.body(target))
+    }
+}

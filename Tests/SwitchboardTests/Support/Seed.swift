@@ -1,0 +1,61 @@
+import Fluent
+import Foundation
+@testable import Switchboard
+import Vapor
+
+/// A workspace with a member and an API key of every role.
+struct SeededWorkspace {
+    var id: UUID
+    var slug: String
+    var members: [Role: Member]
+    var keys: [Role: String]
+    var keyIDs: [Role: UUID]
+
+    func key(_ role: Role) -> String { keys[role]! }
+    func memberID(_ role: Role) -> UUID { members[role]!.id! }
+}
+
+enum Seed {
+    static let password = "correct horse battery"
+
+    static func workspace(_ app: Application, slug: String) async throws -> SeededWorkspace {
+        let hash = try await app.switchboard.passwords.hash(password)
+        let now = app.switchboard.clients.clock.now()
+        var members: [Role: Member] = [:]
+        let workspace = try await app.transactor { db in
+            let owner = Member(email: "owner@\(slug).test", name: "Owner \(slug)", passwordHash: hash, isPlatformAdmin: false, at: now)
+            try await owner.create(on: db)
+            return try await WorkspaceService.create(name: "Workspace \(slug)", slug: slug, owner: owner, actor: .system("test"),
+                                                     requestID: nil, at: now, on: db)
+        }
+        let workspaceID = try workspace.requireID()
+        members[.owner] = try await Member.query(on: app.db).filter(\.$email == "owner@\(slug).test").first()
+        for role in [Role.admin, .manager, .agent] {
+            let member = Member(email: "\(role.rawValue)@\(slug).test", name: "\(role.rawValue) \(slug)", passwordHash: hash, isPlatformAdmin: false, at: now)
+            try await member.create(on: app.db)
+            try await Membership(workspaceID: workspaceID, memberID: try member.requireID(), role: role, at: now).create(on: app.db)
+            members[role] = member
+        }
+        var keys: [Role: String] = [:]
+        var keyIDs: [Role: UUID] = [:]
+        let service = APIKeyService(clock: app.switchboard.clients.clock, random: .system)
+        for role in Role.allCases {
+            let created = try await service.create(.init(name: "\(role.rawValue) key", role: role),
+                                                   context: AuditContext(actor: .system("test"), workspaceID: workspaceID, requestID: nil),
+                                                   writer: app.transactor)
+            keys[role] = created.key
+            keyIDs[role] = created.apiKey.id
+        }
+        return SeededWorkspace(id: workspaceID, slug: slug, members: members, keys: keys, keyIDs: keyIDs)
+    }
+
+    /// Row counts of every table, to check that a request wrote nothing.
+    static func counts(_ app: Application) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for table in ["workspaces", "members", "memberships", "api_keys", "sessions", "audit_events", "secrets"] {
+            let row = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()
+            counts[table] = try row?.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+}
