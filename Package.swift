@@ -35,6 +35,7 @@ let package = Package(
             name: "Switchboard",
             dependencies: [
                 "WhatsAppCloud",
+                "Sandbox",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -51,15 +52,36 @@ let package = Package(
             name: "switchboard",
             dependencies: ["Switchboard"]
         ),
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "WhatsAppCloud",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "WhatsAppFixtures",
+            dependencies: ["WhatsAppCloud"],
+            path: "Tests/WhatsAppFixtures",
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "WhatsAppCloudTests",
-            dependencies: ["WhatsAppCloud"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["WhatsAppCloud", "WhatsAppFixtures"]
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: [
+                "Sandbox", "WhatsAppCloud", "WhatsAppFixtures",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
         ),
         .testTarget(
             name: "SwitchboardTests",
             dependencies: [
-                "Switchboard",
+                "Switchboard", "WhatsAppFixtures",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

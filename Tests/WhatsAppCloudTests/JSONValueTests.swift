@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 @Suite struct JSONValueTests {
     @Test func decodesEveryKindDistinctly() throws {

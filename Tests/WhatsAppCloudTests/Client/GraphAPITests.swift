@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 /// Request building for every endpoint, checked without a network.
 @Suite struct GraphAPITests {

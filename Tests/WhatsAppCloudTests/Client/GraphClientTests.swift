@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 /// `GraphClient` over a real `HTTPClient`, against listeners on 127.0.0.1.
 @Suite struct GraphClientTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 /// Interpreting status and body, as `GraphClient` does after each call.
 @Suite struct GraphResponseTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 /// Every code in the facts file's error table, at HTTP 400 (how Meta sends most of them).
 @Suite struct GraphErrorClassTests {

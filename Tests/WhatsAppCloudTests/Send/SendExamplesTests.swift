@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 /// Meta's 50 published request bodies for `POST /{phone-number-id}/messages`.
 @Suite struct SendExamplesTests {

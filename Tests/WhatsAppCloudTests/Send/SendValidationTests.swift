@@ -1,5 +1,6 @@
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 @Suite struct SendValidationTests {
     private func paths(_ content: OutgoingMessage.Content) -> [String] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 @Suite struct WebhookSignatureTests {
     /// pywa's test vector (`tests/test_server.py`); the secret was reset by its owner.

@@ -1,4 +1,5 @@
 import WhatsAppCloud
+import WhatsAppFixtures
 
 // Optional accessors for enum cases, so tests can `#require` the case they expect.
 

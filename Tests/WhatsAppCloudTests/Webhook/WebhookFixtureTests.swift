@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 /// The 74 pywa deliveries and Meta's 16 webhook examples: each decodes, re-encodes to its input, and passes
 /// a check of its own.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsAppCloud
+import WhatsAppFixtures
 
 /// Whatever Meta adds later must decode to the unknown cases and survive re-encoding unchanged.
 @Suite struct WebhookUnknownTests {

@@ -1,0 +1,6 @@
+import Sandbox
+import Testing
+
+@Test func sandboxModuleLinks() {
+    #expect(SandboxInfo.name.contains("sandbox"))
+}
