@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -88,3 +89,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer target builds only when asked (scripts/fuzz-webhooks.sh sets SWITCHBOARD_FUZZ), because it has
+// no `main` of its own: libFuzzer provides it, and a normal build would not link.
+if ProcessInfo.processInfo.environment["SWITCHBOARD_FUZZ"] != nil {
+    package.products.append(.executable(name: "WebhookFuzzer", targets: ["WebhookFuzzer"]))
+    package.targets.append(.executableTarget(name: "WebhookFuzzer", dependencies: ["WhatsAppCloud"], path: "Fuzz/WebhookFuzzer"))
+}

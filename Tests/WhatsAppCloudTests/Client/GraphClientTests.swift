@@ -59,9 +59,9 @@ import WhatsAppFixtures
     }
 
     @Test func refusedConnectionIsRetryable() async throws {
-        let port = try LocalServer().port  // the listener closes at once, so the port refuses
+        let closed = try LocalServer(refusing: true)
         do {
-            _ = try await client(port: port, timeout: .milliseconds(500)).phoneNumber(id: "1")
+            _ = try await client(port: closed.port, timeout: .milliseconds(500)).phoneNumber(id: "1")
             Issue.record("expected a transport error")
         } catch {
             guard case .transport = error.kind else {
@@ -71,6 +71,7 @@ import WhatsAppFixtures
             #expect(error.errorClass == .retryable)
             #expect(!error.description.contains("EAAG-secret-token"))
         }
+        withExtendedLifetime(closed) {}
     }
 
     @Test func timeoutIsRetryable() async throws {

@@ -8,14 +8,15 @@ import Darwin
 
 /// A TCP listener on 127.0.0.1 for client tests. With `responses`, it answers one request per canned
 /// response on a background thread and records what it received; without, it never accepts, so a client
-/// connects (the kernel completes the handshake) and then waits until its deadline.
+/// connects (the kernel completes the handshake) and then waits until its deadline. With `refusing`, the port
+/// is bound but not listening: connections are refused, and no other test can be given the port meanwhile.
 final class LocalServer: @unchecked Sendable {
     let port: Int
     private let socketFD: Int32
     private let lock = NSLock()
     private var received: [String] = []
 
-    init(responses: [String] = []) throws {
+    init(responses: [String] = [], refusing: Bool = false) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -24,7 +25,7 @@ final class LocalServer: @unchecked Sendable {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, listen(fd, 8) == 0 else {
+        guard bound == 0, refusing || listen(fd, 8) == 0 else {
             close(fd)
             throw POSIXError(.EADDRINUSE)
         }
