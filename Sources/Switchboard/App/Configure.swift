@@ -10,7 +10,8 @@ public func configure(_ app: Application, config: SwitchboardConfig, clients: Sw
         secrets: SecretStore(box: box, clock: clients.clock),
         metrics: SwitchboardMetrics(),
         loginThrottle: LoginThrottle(clock: clients.clock),
-        passwords: PasswordHasher(cost: config.passwordCost))
+        passwords: PasswordHasher(cost: config.passwordCost),
+        decisions: DecisionCache(clock: clients.clock))
 
     app.logger.logLevel = config.logLevel
     app.http.server.configuration.hostname = config.host
@@ -42,6 +43,7 @@ func registerRoutes(_ app: Application) throws {
     }
     let api = app.grouped("api", "v1").grouped(APIGuard())
     TenancyAPI().register(on: api)
+    AccountsAPI().register(on: api)
     DashboardRoutes().register(on: app.routes)
 }
 

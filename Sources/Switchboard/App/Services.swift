@@ -19,6 +19,7 @@ public struct SwitchboardServices: Sendable {
     public let metrics: SwitchboardMetrics
     public let loginThrottle: LoginThrottle
     public let passwords: PasswordHasher
+    public let decisions: DecisionCache
 }
 
 struct ServicesKey: StorageKey { typealias Value = SwitchboardServices }

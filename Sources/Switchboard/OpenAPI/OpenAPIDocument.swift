@@ -7,6 +7,7 @@ enum OpenAPIDocument {
     static var schemas: [String: Schema] {
         var all = commonSchemas
         all.merge(TenancySchemas.all) { first, _ in first }
+        all.merge(AccountSchemas.all) { first, _ in first }
         return all
     }
 

@@ -51,3 +51,16 @@ public struct CursorPage<Item: Codable & Sendable>: Codable, Sendable {
         nextCursor = hasMore ? visible.last.map { cursor($0).encoded } : nil
     }
 }
+
+extension PageCursor {
+    /// A time as a cursor key: whole milliseconds, which is what the clock stores.
+    public init(time: Date, id: UUID) {
+        self.init(key: String(Int((time.timeIntervalSince1970 * 1000).rounded())), id: id)
+    }
+
+    /// The time a key made by `init(time:id:)` holds.
+    public func time() throws(Problem) -> Date {
+        guard let millis = Double(key) else { throw Problem.validation([FieldError("cursor", "is not a cursor this API returned")]) }
+        return Date(timeIntervalSince1970: millis / 1000)
+    }
+}

@@ -38,7 +38,7 @@ struct NoSecretLeakTests {
     /// Every text column of every table, searched for the value.
     static func tablesContaining(_ value: String, app: Application) async throws -> [String] {
         var found: [String] = []
-        for table in ["workspaces", "members", "memberships", "api_keys", "sessions", "audit_events", "secrets"] {
+        for table in Seed.tables {
             for row in try await app.db.sql.raw("SELECT * FROM \(unsafeRaw: table)").all() {
                 for column in row.allColumns {
                     if let text = try? row.decode(column: column, as: String.self), text.contains(value) { found.append("\(table).\(column)") }

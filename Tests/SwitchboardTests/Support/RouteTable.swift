@@ -17,6 +17,7 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
     func path(ids target: SeededWorkspace) -> String {
         template.replacingOccurrences(of: ":memberID", with: target.memberID(.agent).uuidString)
             .replacingOccurrences(of: ":keyID", with: target.keyIDs[.agent]!.uuidString)
+            .replacingOccurrences(of: ":accountID", with: target.accountID.uuidString)
     }
 
     var takesIDs: Bool { template.contains(":") }
@@ -32,6 +33,19 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
         .init(method: .POST, template: "/api/v1/api-keys", permission: .manageAccess, body: { _ in CreateAPIKeyInput(name: "ci key", role: .agent) }),
         .init(method: .DELETE, template: "/api/v1/api-keys/:keyID", permission: .manageAccess, body: { _ in nil }),
         .init(method: .GET, template: "/api/v1/audit-events", permission: .read, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/whatsapp-accounts", permission: .read, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/whatsapp-accounts", permission: .write,
+              body: { _ in CreateAccountInput(name: "New \(UUID().uuidString.prefix(8))", provider: .sandbox, phoneNumberId: Seed.phoneNumberID()) }),
+        .init(method: .GET, template: "/api/v1/whatsapp-accounts/resolve", permission: .read, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/whatsapp-accounts/:accountID", permission: .read, body: { _ in nil }),
+        .init(method: .PATCH, template: "/api/v1/whatsapp-accounts/:accountID", permission: .write, body: { _ in UpdateAccountInput(name: "Renamed") }),
+        .init(method: .DELETE, template: "/api/v1/whatsapp-accounts/:accountID", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/whatsapp-accounts/:accountID/default", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/whatsapp-accounts/:accountID/activate", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/whatsapp-accounts/:accountID/deactivate", permission: .write, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/whatsapp-settings", permission: .read, body: { _ in nil }),
+        .init(method: .PUT, template: "/api/v1/whatsapp-settings", permission: .write,
+              body: { _ in UpdateSettingsInput(usePlatformAccount: false, alertRecipients: ["+14155550123"], notificationsEnabled: true) }),
     ]
 }
 

@@ -10,12 +10,17 @@ struct SeededWorkspace {
     var members: [Role: Member]
     var keys: [Role: String]
     var keyIDs: [Role: UUID]
+    /// An active sandbox account, the workspace's default.
+    var accountID: UUID
 
     func key(_ role: Role) -> String { keys[role]! }
     func memberID(_ role: Role) -> UUID { members[role]!.id! }
 }
 
 enum Seed {
+    static let tables = ["workspaces", "members", "memberships", "api_keys", "sessions", "audit_events", "secrets",
+                         "whatsapp_accounts", "whatsapp_settings"]
+
     static let password = "correct horse battery"
 
     static func workspace(_ app: Application, slug: String) async throws -> SeededWorkspace {
@@ -46,13 +51,27 @@ enum Seed {
             keys[role] = created.key
             keyIDs[role] = created.apiKey.id
         }
-        return SeededWorkspace(id: workspaceID, slug: slug, members: members, keys: keys, keyIDs: keyIDs)
+        let account = try await accounts(app).create(
+            CreateAccountInput(name: "Main \(slug)", provider: .sandbox, phoneNumberId: phoneNumberID(), isDefault: true),
+            context: AuditContext(actor: .system("test"), workspaceID: workspaceID, requestID: nil), writer: app.transactor)
+        return SeededWorkspace(id: workspaceID, slug: slug, members: members, keys: keys, keyIDs: keyIDs, accountID: account.id)
+    }
+
+    static func accounts(_ app: Application) -> AccountService {
+        let services = app.switchboard
+        return AccountService(secrets: services.secrets, clock: services.clients.clock, random: services.clients.random,
+                              metrics: services.metrics, decisions: services.decisions, logger: app.logger)
+    }
+
+    /// A fresh numeric phone number id.
+    static func phoneNumberID() -> String {
+        String(UInt64.random(in: 100_000_000_000...999_999_999_999))
     }
 
     /// Row counts of every table, to check that a request wrote nothing.
     static func counts(_ app: Application) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for table in ["workspaces", "members", "memberships", "api_keys", "sessions", "audit_events", "secrets"] {
+        for table in Seed.tables {
             let row = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()
             counts[table] = try row?.decode(column: "n", as: Int.self)
         }

@@ -74,6 +74,6 @@ enum SignalSources {
 extension SwitchboardServices {
     func with(config: SwitchboardConfig) -> SwitchboardServices {
         SwitchboardServices(config: config, clients: clients, secrets: secrets, metrics: metrics,
-                            loginThrottle: loginThrottle, passwords: passwords)
+                            loginThrottle: loginThrottle, passwords: passwords, decisions: decisions)
     }
 }

@@ -36,16 +36,11 @@ public struct AuditQuery: Content {
             }
             if let raw = query.cursor {
                 let cursor = try PageCursor.decode(raw)
-                guard let millis = Double(cursor.key) else { throw Problem.validation([FieldError("cursor", "is not a cursor this API returned")]) }
-                let time = Date(timeIntervalSince1970: millis / 1000)
-                builder.group(.or) { or in
-                    or.filter(\.$createdAt < time)
-                    or.group(.and) { $0.filter(\.$createdAt == time).filter(\.$id < cursor.id) }
-                }
+                builder.after(\.$createdAt, try cursor.time(), id: cursor.id, descending: true)
             }
             let rows = try await builder.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
             return try CursorPage(rows: rows, limit: limit,
-                            cursor: { PageCursor(key: String(Int(($0.createdAt.timeIntervalSince1970 * 1000).rounded())), id: $0.id ?? UUID()) },
+                            cursor: { PageCursor(time: $0.createdAt, id: $0.id ?? UUID()) },
                             item: AuditEventDTO.init)
         }
     }

@@ -1,0 +1,119 @@
+import Foundation
+import Vapor
+
+/// What the API says about an account. Never a secret: at most the last 4 characters of one.
+public struct AccountDTO: Content, Equatable {
+    public var id: UUID
+    public var name: String
+    public var provider: AccountProvider
+    public var phoneNumberId: String?
+    public var businessAccountId: String?
+    public var displayPhoneNumber: String?
+    public var webhookUrl: String?
+    /// The token to paste into Meta's webhook settings; it proves a verification request comes from the owner.
+    public var verifyToken: String
+    public var status: AccountStatus
+    public var isActive: Bool
+    public var isDefault: Bool
+    public var isPlatform: Bool
+    public var ownerType: AccountOwnerType
+    public var ownerMemberId: UUID?
+    public var accessTokenLast4: String?
+    public var hasAppSecret: Bool
+    public var evolutionApiUrl: String?
+    public var evolutionInstanceName: String?
+    public var evolutionApiKeyLast4: String?
+    public var createdBy: String?
+    public var updatedBy: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    init(_ account: WhatsAppAccount, secrets: [UUID: StoredSecret]) throws {
+        id = try account.requireID()
+        name = account.name
+        provider = account.provider
+        phoneNumberId = account.phoneNumberID
+        businessAccountId = account.businessAccountID
+        displayPhoneNumber = account.displayPhoneNumber
+        webhookUrl = account.webhookURL
+        verifyToken = account.verifyToken
+        status = account.status
+        isActive = account.isActive
+        isDefault = account.isDefault
+        isPlatform = account.isPlatform
+        ownerType = account.ownerType
+        ownerMemberId = account.ownerMemberID
+        accessTokenLast4 = account.accessTokenSecretID.flatMap { secrets[$0]?.last4 }
+        hasAppSecret = account.appSecretSecretID != nil
+        evolutionApiUrl = account.evolutionAPIURL
+        evolutionInstanceName = account.evolutionInstanceName
+        evolutionApiKeyLast4 = account.evolutionAPIKeySecretID.flatMap { secrets[$0]?.last4 }
+        createdBy = account.createdBy
+        updatedBy = account.updatedBy
+        createdAt = account.createdAt
+        updatedAt = account.updatedAt
+    }
+}
+
+public struct CreateAccountInput: APIInput, Encodable {
+    public static let fields: Set<String> = [
+        "name", "provider", "phoneNumberId", "businessAccountId", "displayPhoneNumber", "accessToken", "appSecret",
+        "webhookUrl", "evolutionApiUrl", "evolutionApiKey", "evolutionInstanceName", "ownerMemberId", "isDefault",
+    ]
+    public var name: String
+    public var provider: AccountProvider?
+    public var phoneNumberId: String?
+    public var businessAccountId: String?
+    public var displayPhoneNumber: String?
+    public var accessToken: String?
+    public var appSecret: String?
+    public var webhookUrl: String?
+    public var evolutionApiUrl: String?
+    public var evolutionApiKey: String?
+    public var evolutionInstanceName: String?
+    public var ownerMemberId: UUID?
+    public var isDefault: Bool?
+
+    public init(name: String, provider: AccountProvider? = nil, phoneNumberId: String? = nil, businessAccountId: String? = nil,
+                displayPhoneNumber: String? = nil, accessToken: String? = nil, appSecret: String? = nil, webhookUrl: String? = nil,
+                evolutionApiUrl: String? = nil, evolutionApiKey: String? = nil, evolutionInstanceName: String? = nil,
+                ownerMemberId: UUID? = nil, isDefault: Bool? = nil) {
+        self.name = name
+        self.provider = provider
+        self.phoneNumberId = phoneNumberId
+        self.businessAccountId = businessAccountId
+        self.displayPhoneNumber = displayPhoneNumber
+        self.accessToken = accessToken
+        self.appSecret = appSecret
+        self.webhookUrl = webhookUrl
+        self.evolutionApiUrl = evolutionApiUrl
+        self.evolutionApiKey = evolutionApiKey
+        self.evolutionInstanceName = evolutionInstanceName
+        self.ownerMemberId = ownerMemberId
+        self.isDefault = isDefault
+    }
+}
+
+/// A partial update: a field that is absent stays as it is. An empty `accessToken` or `appSecret` also keeps
+/// the stored one (the dashboard's blank password field); an empty `webhookUrl` clears it.
+public struct UpdateAccountInput: APIInput, Encodable {
+    public static let fields: Set<String> = ["name", "accessToken", "appSecret", "webhookUrl", "displayPhoneNumber", "isDefault", "isActive"]
+    public var name: String?
+    public var accessToken: String?
+    public var appSecret: String?
+    public var webhookUrl: String?
+    public var displayPhoneNumber: String?
+    public var isDefault: Bool?
+    public var isActive: Bool?
+
+    public init(name: String? = nil, accessToken: String? = nil, appSecret: String? = nil, webhookUrl: String? = nil,
+                displayPhoneNumber: String? = nil, isDefault: Bool? = nil, isActive: Bool? = nil) {
+        self.name = name
+        self.accessToken = accessToken
+        self.appSecret = appSecret
+        self.webhookUrl = webhookUrl
+        self.displayPhoneNumber = displayPhoneNumber
+        self.isDefault = isDefault
+        self.isActive = isActive
+    }
+}
