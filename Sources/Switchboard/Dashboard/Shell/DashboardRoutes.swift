@@ -9,8 +9,23 @@ struct DashboardRoutes {
         LoginRoutes().register(on: routes)
         routes.get { req in req.redirect(to: "/dashboard") }
         let dashboard = routes.grouped("dashboard").grouped(DashboardGuard())
-        dashboard.page(.GET, permission: .read) { req in req.redirect(to: "/dashboard/members") }
+        dashboard.page(.GET, permission: .read) { req in req.redirect(to: "/dashboard/accounts") }
         dashboard.page(.POST, "workspace", permission: .read, use: switchWorkspace)
+
+        dashboard.page(.GET, "accounts", permission: .read, use: AccountsPage.show)
+        dashboard.page(.POST, "accounts", permission: .write, use: AccountsPage.create)
+        dashboard.page(.GET, "accounts", ":accountID", "edit", permission: .write, use: AccountEditPage.show)
+        dashboard.page(.POST, "accounts", ":accountID", "edit", permission: .write, use: AccountEditPage.save)
+        dashboard.page(.POST, "accounts", ":accountID", "default", permission: .write, use: AccountsPage.setDefault)
+        dashboard.page(.POST, "accounts", ":accountID", "activate", permission: .write, use: AccountsPage.activate)
+        dashboard.page(.POST, "accounts", ":accountID", "deactivate", permission: .write, use: AccountsPage.deactivate)
+
+        dashboard.page(.GET, "settings", permission: .read, use: SettingsPage.show)
+        dashboard.page(.POST, "settings", permission: .write, use: SettingsPage.save)
+
+        dashboard.page(.GET, "platform", permission: .platform, use: PlatformPage.show)
+        dashboard.page(.POST, "platform", "mark", ":accountID", permission: .platform, use: PlatformPage.mark)
+        dashboard.page(.POST, "platform", "clear", permission: .platform, use: PlatformPage.clear)
 
         dashboard.page(.GET, "members", permission: .read, use: MembersPage.show)
         dashboard.page(.POST, "members", permission: .manageAccess, use: MembersPage.add)
@@ -36,6 +51,6 @@ struct DashboardRoutes {
             throw Problem.notFound("Workspace")
         }
         try await DashboardSession.query(on: req.db).filter(\.$tokenHash == sha256Hex(token)).set(\.$workspaceID, to: form.workspaceId).update()
-        return req.redirect(to: "/dashboard/members", redirectType: .normal)
+        return req.redirect(to: "/dashboard/accounts", redirectType: .normal)
     }
 }

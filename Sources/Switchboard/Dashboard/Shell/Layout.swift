@@ -23,6 +23,10 @@ enum Layout {
     main{max-width:1100px;margin:1.5rem auto;padding:0 1.5rem}
     table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #e3e6ea}
     .flash{padding:.75rem 1rem;border-radius:6px;margin-bottom:1rem}.flash.notice{background:#dcfce7}.flash.error{background:#fee2e2}
+    .toast{position:fixed;top:4rem;right:1.5rem;max-width:360px;box-shadow:0 4px 12px #0002;z-index:10}
+    .field-error{color:#b91c1c;font-size:.85rem;display:block}.badge.default{background:#bbf7d0}.badge.inactive{background:#fecaca}
+    .badge.unverified{background:#fde68a}.badge.platform{background:#bfdbfe}.empty{text-align:center;padding:2rem}
+    .toolbar{display:flex;gap:.75rem;align-items:end;flex-wrap:wrap}.toolbar label{margin:0}details.card summary{cursor:pointer;font-weight:600}
     .card{background:#fff;padding:1rem 1.25rem;border-radius:8px;margin:1rem 0;box-shadow:0 1px 2px #0001}
     form.inline{display:inline}label{display:block;margin:.4rem 0}input,select,button{font:inherit;padding:.3rem .5rem}
     button{cursor:pointer}.secret{font-family:monospace;background:#fef9c3;padding:.5rem;display:block;word-break:break-all}
@@ -30,9 +34,15 @@ enum Layout {
     """
 
     static func page(title: String, viewer: DashboardViewer, active: String, flash: Flash?, _ content: Node<HTML.BodyContext>...) -> HTML {
-        var links: [(String, String, String)] = [("members", "/dashboard/members", "Members"), ("audit", "/dashboard/audit", "Audit log")]
-        if viewer.principal.has(.manageAccess) { links.insert(("api-keys", "/dashboard/api-keys", "API keys"), at: 1) }
-        if viewer.principal.has(.platform) { links.append(("workspaces", "/dashboard/workspaces", "Workspaces")) }
+        var links: [(String, String, String)] = [
+            ("accounts", "/dashboard/accounts", "Accounts"), ("settings", "/dashboard/settings", "WhatsApp settings"),
+            ("members", "/dashboard/members", "Members"), ("audit", "/dashboard/audit", "Audit log"),
+        ]
+        if viewer.principal.has(.manageAccess) { links.insert(("api-keys", "/dashboard/api-keys", "API keys"), at: 3) }
+        if viewer.principal.has(.platform) {
+            links.append(("workspaces", "/dashboard/workspaces", "Workspaces"))
+            links.append(("platform", "/dashboard/platform", "Platform number"))
+        }
         return HTML(
             .head(.title("\(title) · Switchboard"), .meta(.charset(.utf8)), .style(css)),
             .body(
@@ -41,11 +51,8 @@ enum Layout {
                     .forEach(links) { link in .a(.class(link.0 == active ? "active" : ""), .href(link.1), .text(link.2)) },
                     .form(.method(.post), .action("/dashboard/workspace"),
                           csrf(viewer),
-                          .element(named: "select", nodes: viewer.workspaces.map { workspace -> Node<HTML.BodyContext> in
-                              workspace.id == viewer.principal.workspaceID
-                                  ? .element(named: "option", nodes: [.attribute(named: "value", value: workspace.id.uuidString), .attribute(named: "selected", value: "selected"), .text(workspace.name)])
-                                  : .element(named: "option", nodes: [.attribute(named: "value", value: workspace.id.uuidString), .text(workspace.name)])
-                          } + [.attribute(named: "name", value: "workspaceId"), .attribute(named: "aria-label", value: "Workspace")]),
+                          FormField.select(name: "workspaceId", options: viewer.workspaces.map { ($0.id.uuidString, $0.name) },
+                                           selected: viewer.principal.workspaceID.uuidString),
                           .button(.type(.submit), .text("Switch")),
                           .span(.class("muted"), .text(viewer.email))),
                     .form(.method(.post), .action("/logout"), csrf(viewer), .button(.type(.submit), .text("Log out")))
@@ -61,7 +68,7 @@ enum Layout {
 
     static func flashNode(_ flash: Flash?) -> Node<HTML.BodyContext> {
         guard let flash else { return .empty }
-        return .div(.class("flash \(flash.kind.rawValue)"), .attribute(named: "role", value: flash.kind == .error ? "alert" : "status"),
+        return .div(.class("flash toast \(flash.kind.rawValue)"), .id("toast"), .attribute(named: "role", value: flash.kind == .error ? "alert" : "status"),
                     .text(flash.message),
                     .if(!flash.fields.isEmpty, .ul(.forEach(flash.fields) { .li(.text("\($0.field): \($0.message)")) })))
     }
@@ -71,11 +78,7 @@ enum Layout {
     }
 
     static func roleSelect<Context>(name: String, selected: Role?) -> Node<Context> {
-        .element(named: "select", nodes: Role.allCases.map { role -> Node<Context> in
-            role == selected
-                ? .element(named: "option", nodes: [.attribute(named: "value", value: role.rawValue), .attribute(named: "selected", value: "selected"), .text(role.rawValue)])
-                : .element(named: "option", nodes: [.attribute(named: "value", value: role.rawValue), .text(role.rawValue)])
-        } + [.attribute(named: "name", value: name)])
+        FormField.select(name: name, options: Role.allCases.map { ($0.rawValue, $0.rawValue) }, selected: selected?.rawValue)
     }
 }
 
