@@ -17,7 +17,8 @@ public struct Flash: Sendable {
 enum Layout {
     static let css = """
     :root{font-family:system-ui,sans-serif;color:#1d2330;background:#f6f7f9}body{margin:0}
-    header{display:flex;gap:1.5rem;align-items:center;padding:.75rem 1.5rem;background:#14532d;color:#fff}
+    header{display:flex;gap:1.1rem;align-items:center;padding:.75rem 1.5rem;background:#14532d;color:#fff;flex-wrap:wrap;font-size:.95rem}
+    header a,header form{white-space:nowrap}label>input:not([type=checkbox]),label>textarea,label>select{display:block;margin-top:.2rem}
     header a{color:#fff;text-decoration:none}header a.active{text-decoration:underline}header .brand{font-weight:700}
     header form{margin-left:auto;display:flex;gap:.5rem;align-items:center}
     main{max-width:1100px;margin:1.5rem auto;padding:0 1.5rem}
@@ -28,7 +29,7 @@ enum Layout {
     .badge.unverified{background:#fde68a}.badge.platform{background:#bfdbfe}.empty{text-align:center;padding:2rem}
     .toolbar{display:flex;gap:.75rem;align-items:end;flex-wrap:wrap}.toolbar label{margin:0}details.card summary{cursor:pointer;font-weight:600}
     .card{background:#fff;padding:1rem 1.25rem;border-radius:8px;margin:1rem 0;box-shadow:0 1px 2px #0001}
-    form.inline{display:inline}label{display:block;margin:.4rem 0}input,select,button{font:inherit;padding:.3rem .5rem}
+    form.inline{display:inline;margin-left:.4rem}label{display:block;margin:.4rem 0}input,select,button{font:inherit;padding:.3rem .5rem}
     button{cursor:pointer}.secret{font-family:monospace;background:#fef9c3;padding:.5rem;display:block;word-break:break-all}
     .badge{font-size:.8rem;padding:.1rem .4rem;border-radius:4px;background:#e5e7eb}.muted{color:#6b7280}
     """

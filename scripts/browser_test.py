@@ -1,0 +1,85 @@
+"""The dashboard in a real browser: headless Chromium driven by Selenium.
+
+Logs in, creates an account, finds it in the table, sets it default, deactivates it, and watches the badges
+change; saves a screenshot of each step. Run by scripts/browser-check.sh against a running server.
+"""
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ["SWITCHBOARD_URL"]
+EMAIL = os.environ["SWITCHBOARD_EMAIL"]
+PASSWORD = os.environ["SWITCHBOARD_PASSWORD"]
+SHOTS = os.environ.get("SCREENSHOT_DIR", ".")
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def row(driver, name):
+    return driver.find_element(By.CSS_SELECTOR, f'tr[data-account-name="{name}"]')
+
+
+def badges(driver, name):
+    return sorted(b.text for b in row(driver, name).find_elements(By.CSS_SELECTOR, ".badge"))
+
+
+def test_account_flow():
+    driver = browser()
+    wait = WebDriverWait(driver, 10)
+    try:
+        driver.get(BASE + "/login")
+        driver.find_element(By.NAME, "email").send_keys(EMAIL)
+        driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+        wait.until(EC.presence_of_element_located((By.ID, "account-filters")))
+
+        driver.find_element(By.CSS_SELECTOR, "#new-account summary").click()
+        form = driver.find_element(By.ID, "new-account-form")
+        form.find_element(By.NAME, "name").send_keys("Browser desk")
+        form.find_element(By.CSS_SELECTOR, "select[name='provider'] option[value='sandbox']").click()
+        form.find_element(By.NAME, "phoneNumberId").send_keys("4930777000")
+        form.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+        toast = wait.until(EC.presence_of_element_located((By.ID, "toast")))
+        assert "Account created" in toast.text, toast.text
+
+        # The debounced search box submits by itself.
+        search = driver.find_element(By.ID, "account-search")
+        search.send_keys("browser")
+        wait.until(lambda d: "search=browser" in d.current_url)
+        assert badges(driver, "Browser desk") == [], badges(driver, "Browser desk")
+        driver.save_screenshot(os.path.join(SHOTS, "accounts-1-created.png"))
+
+        row(driver, "Browser desk").find_element(By.XPATH, ".//button[text()='Set default']").click()
+        wait.until(lambda d: "Default" in badges(d, "Browser desk"))
+        driver.save_screenshot(os.path.join(SHOTS, "accounts-2-default.png"))
+
+        row(driver, "Browser desk").find_element(By.XPATH, ".//button[text()='Deactivate']").click()
+        wait.until(lambda d: "Account deactivated" in d.find_element(By.ID, "toast").text)
+        driver.get(BASE + "/dashboard/accounts?search=browser&isActive=false")
+        assert badges(driver, "Browser desk") == ["Inactive"], badges(driver, "Browser desk")
+        driver.save_screenshot(os.path.join(SHOTS, "accounts-3-inactive.png"))
+
+        driver.get(BASE + "/dashboard/settings")
+        # The only account is inactive now (and so no longer the default): nothing to choose, and the steps say why.
+        resolver = driver.find_element(By.ID, "resolver").text
+        assert "no usable account" in resolver and "default: missing" in resolver, resolver
+        driver.save_screenshot(os.path.join(SHOTS, "settings.png"))
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    test_account_flow()
+    print("browser: 1 passed, 0 failed")
+    sys.exit(0)
