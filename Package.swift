@@ -53,6 +53,11 @@ let package = Package(
             name: "switchboard",
             dependencies: ["Switchboard"]
         ),
+        .executableTarget(
+            name: "AccountListBenchmark",
+            dependencies: ["Switchboard"],
+            path: "Benchmarks/AccountListBenchmark"
+        ),
         .target(
             name: "Sandbox",
             dependencies: [

@@ -17,7 +17,7 @@ if [ ! -x "$work/venv/bin/python" ]; then
 fi
 
 cd "$work"
-"$bin" serve --port "$port" --admin-email browser@example.com --admin-password 'browser test password' >serve.log 2>&1 &
+SWITCHBOARD_SANDBOX_URL=http://127.0.0.1:18091 "$bin" serve --port "$port" --admin-email browser@example.com --admin-password 'browser test password' >serve.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.1; done

@@ -43,6 +43,8 @@ def test_account_flow():
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
         wait.until(EC.presence_of_element_located((By.ID, "account-filters")))
+        # The first start gave the demo workspace a default sandbox account.
+        assert badges(driver, "Demo sandbox number") == ["Default"], badges(driver, "Demo sandbox number")
 
         driver.find_element(By.CSS_SELECTOR, "#new-account summary").click()
         form = driver.find_element(By.ID, "new-account-form")
@@ -62,6 +64,8 @@ def test_account_flow():
 
         row(driver, "Browser desk").find_element(By.XPATH, ".//button[text()='Set default']").click()
         wait.until(lambda d: "Default" in badges(d, "Browser desk"))
+        driver.get(BASE + "/dashboard/accounts")
+        assert badges(driver, "Browser desk") == ["Default"] and badges(driver, "Demo sandbox number") == []
         driver.save_screenshot(os.path.join(SHOTS, "accounts-2-default.png"))
 
         row(driver, "Browser desk").find_element(By.XPATH, ".//button[text()='Deactivate']").click()
@@ -71,9 +75,9 @@ def test_account_flow():
         driver.save_screenshot(os.path.join(SHOTS, "accounts-3-inactive.png"))
 
         driver.get(BASE + "/dashboard/settings")
-        # The only account is inactive now (and so no longer the default): nothing to choose, and the steps say why.
+        # The default is inactive now (and so no longer the default): the resolver falls back to the oldest usable account.
         resolver = driver.find_element(By.ID, "resolver").text
-        assert "no usable account" in resolver and "default: missing" in resolver, resolver
+        assert "default: missing" in resolver and "fallback: taken — Demo sandbox number" in resolver, resolver
         driver.save_screenshot(os.path.join(SHOTS, "settings.png"))
     finally:
         driver.quit()

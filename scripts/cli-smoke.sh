@@ -28,6 +28,12 @@ key=$("$bin" create-api-key --workspace demo --role owner --name smoke 2>/dev/nu
 check "create-api-key prints a key" '[[ "$key" == sb_* ]]'
 check "the key works against the running server" 'curl -sf "http://127.0.0.1:$port/api/v1/workspaces/current" -H "Authorization: Bearer $key" | grep -q "\"slug\":\"demo\""'
 check "the key is not in the server log" '! grep -q "$key" serve.log'
+accounts=$(curl -sf "http://127.0.0.1:$port/api/v1/whatsapp-accounts" -H "Authorization: Bearer $key")
+check "the demo workspace has a default sandbox account" 'echo "$accounts" | grep -q "\"name\":\"Demo sandbox number\"" && echo "$accounts" | grep -q "\"isDefault\":true"'
+demo_id=$(echo "$accounts" | sed -n 's/.*"id":"\([0-9A-F-]*\)".*/\1/p' | head -n 1)
+verified=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/whatsapp-accounts/$demo_id/verify" -H "Authorization: Bearer $key")
+check "verifying it asks the in-process emulator, which knows its token" 'echo "$verified" | grep -q "\"status\":\"active\""'
+check "the emulator answers on 8090" 'curl -sf "http://127.0.0.1:8090/sandbox/stats" >/dev/null'
 routes=$("$bin" routes 2>/dev/null)
 check "routes lists the API" 'echo "$routes" | grep -q "/api/v1/members"'
 

@@ -25,6 +25,12 @@ public struct SwitchboardConfig: Sendable {
     public var logLevel: Logger.Level
     public var adminEmail: String?
     public var adminPassword: String?
+    /// Meta's Graph API, for Cloud API accounts.
+    public var graphURL = "https://graph.facebook.com"
+    /// Where the emulator listens when `serve` starts it in-process, or where it runs when it does not.
+    public var sandboxURL = "http://127.0.0.1:8090"
+    /// Whether `serve` starts the emulator in-process: on by default with SQLite, off with PostgreSQL.
+    public var embeddedSandbox = true
     /// bcrypt cost; lowered only by tests.
     public var passwordCost: Int = 12
     /// A PostgreSQL schema to use instead of `public`; tests give each test its own.
@@ -70,6 +76,9 @@ extension SwitchboardConfig {
         ("HOST", "address to listen on (default 127.0.0.1)"),
         ("PORT", "port to listen on, 1 to 65535 (default 8080)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
+        ("SWITCHBOARD_GRAPH_URL", "Meta's Graph API base URL for Cloud API accounts (default https://graph.facebook.com)"),
+        ("SWITCHBOARD_SANDBOX", "on or off: whether serve starts the built-in Graph API emulator in-process (default on with SQLite, off with PostgreSQL)"),
+        ("SWITCHBOARD_SANDBOX_URL", "where the emulator listens (in-process) or runs (otherwise) for sandbox accounts (default http://127.0.0.1:8090)"),
         ("SWITCHBOARD_ADMIN_EMAIL", "the first owner's email (or --admin-email)"),
         ("SWITCHBOARD_ADMIN_PASSWORD", "the first owner's password, at least 12 characters (or --admin-password)"),
     ]
@@ -133,13 +142,16 @@ extension SwitchboardConfig {
             masterKey = .file(path: dataDirectory + "/master.key")
         }
 
-        var publicURL: URL?
-        if let raw = given("SWITCHBOARD_PUBLIC_URL") {
+        func httpURL(_ name: String) throws(ConfigError) -> URL? {
+            guard let raw = given(name) else { return nil }
             guard let url = URL(string: raw), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw ConfigError(variable: "SWITCHBOARD_PUBLIC_URL", problem: "must be an absolute http:// or https:// URL")
+                throw ConfigError(variable: name, problem: "must be an absolute http:// or https:// URL")
             }
-            publicURL = url
+            return url
         }
+        let publicURL = try httpURL("SWITCHBOARD_PUBLIC_URL")
+        let graphURL = try httpURL("SWITCHBOARD_GRAPH_URL")
+        let sandboxURL = try httpURL("SWITCHBOARD_SANDBOX_URL")
 
         let host = given("HOST") ?? "127.0.0.1"
         guard !host.isEmpty, !host.contains(where: \.isWhitespace) else {
@@ -166,6 +178,14 @@ extension SwitchboardConfig {
         var config = SwitchboardConfig(
             dataDirectory: dataDirectory, database: database, masterKey: masterKey, publicURL: publicURL,
             host: host, port: port, logLevel: logLevel)
+        if let graphURL { config.graphURL = graphURL.absoluteString.trimmingSuffix("/") }
+        if let sandboxURL { config.sandboxURL = sandboxURL.absoluteString.trimmingSuffix("/") }
+        switch given("SWITCHBOARD_SANDBOX")?.lowercased() {
+        case nil: config.embeddedSandbox = !database.isPostgres
+        case "on", "true", "1": config.embeddedSandbox = true
+        case "off", "false", "0": config.embeddedSandbox = false
+        case let other?: throw ConfigError(variable: "SWITCHBOARD_SANDBOX", problem: "must be on or off (got '\(other.prefix(20))')")
+        }
         try config.setAdmin(email: given("SWITCHBOARD_ADMIN_EMAIL"), password: given("SWITCHBOARD_ADMIN_PASSWORD"),
                             emailName: "SWITCHBOARD_ADMIN_EMAIL", passwordName: "SWITCHBOARD_ADMIN_PASSWORD")
         return config
@@ -193,5 +213,18 @@ extension SwitchboardConfig {
             throw ConfigError(variable: variable, problem: "must decode to 32 bytes (got \(data.count))")
         }
         return data
+    }
+}
+
+extension SwitchboardConfig.Database {
+    public var isPostgres: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -11,7 +11,8 @@ public func configure(_ app: Application, config: SwitchboardConfig, clients: Sw
         metrics: SwitchboardMetrics(),
         loginThrottle: LoginThrottle(clock: clients.clock),
         passwords: PasswordHasher(cost: config.passwordCost),
-        decisions: DecisionCache(clock: clients.clock))
+        decisions: DecisionCache(clock: clients.clock),
+        endpoints: ProviderEndpoints(graphURL: config.graphURL, sandboxURL: config.sandboxURL))
 
     app.logger.logLevel = config.logLevel
     app.http.server.configuration.hostname = config.host

@@ -23,7 +23,10 @@ extension JSONValue: Codable {
         } else if let value = try? container.decode(Int64.self) {
             self = .int(value)
         } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
+            // Foundation refuses some numbers as Int64 yet reads them as a whole Double in Int64's range
+            // (`7203685403372032036.5`); such a Double encodes as `7.203685403372032e+18`, which then decodes
+            // as Int64. Holding it as `.int` from the start keeps decode/encode/decode stable.
+            if let integer = Int64(exactly: value) { self = .int(integer) } else { self = .double(value) }
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {

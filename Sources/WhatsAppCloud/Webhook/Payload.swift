@@ -1,3 +1,5 @@
+import Foundation
+
 /// A webhook delivery: `{"object":"whatsapp_business_account","entry":[{"id","time"?,"changes":[{"field","value"}]}]}`.
 /// Iterate every entry and change: Meta batches.
 public struct WebhookPayload: Hashable, Sendable, Codable {
@@ -37,7 +39,7 @@ public struct Change: Hashable, Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         field = try container.decode(String.self, forKey: .field)
         rawValue = try container.decodeIfPresent(JSONValue.self, forKey: .value) ?? .null
-        value = ChangeValue(field: field, from: try container.superDecoder(forKey: .value), raw: rawValue)
+        value = ChangeValue(field: field, raw: rawValue)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -72,6 +74,32 @@ public enum ChangeValue: Hashable, Sendable {
     /// A field not modelled here, or a known field whose value no longer has the expected shape. Never an
     /// error: Meta adds fields and the delivery must still be accepted.
     case unknown(field: String, raw: JSONValue)
+
+    /// Decodes from `raw` re-encoded rather than from the bytes as received, so the typed value is a function
+    /// of `rawValue` (what encoding writes back) and a re-encoded payload decodes to the same value. Foundation
+    /// reads some numbers differently once re-encoded (`7203685403372032036.5` is no Int64, its re-encoding
+    /// `7203685403372032000` is), which otherwise turned `.unknown` into a typed value on a round trip.
+    init(field: String, raw: JSONValue) {
+        let decoder = JSONDecoder()
+        decoder.userInfo[Self.contextKey] = Context(field: field, raw: raw)
+        guard let data = try? JSONEncoder().encode(raw), let typed = try? decoder.decode(Typed.self, from: data) else {
+            self = .unknown(field: field, raw: raw)
+            return
+        }
+        self = typed.value
+    }
+
+    private static let contextKey = CodingUserInfoKey(rawValue: "WhatsAppCloud.ChangeValue.context")!
+    private struct Context: Sendable { var field: String; var raw: JSONValue }
+    private struct Typed: Decodable {
+        var value: ChangeValue
+        init(from decoder: any Decoder) throws {
+            guard let context = decoder.userInfo[ChangeValue.contextKey] as? Context else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no change context"))
+            }
+            value = ChangeValue(field: context.field, from: decoder, raw: context.raw)
+        }
+    }
 
     init(field: String, from decoder: any Decoder, raw: JSONValue) {
         func typed<T: Decodable>(_ make: (T) -> ChangeValue) -> ChangeValue {

@@ -41,6 +41,7 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
         .init(method: .PATCH, template: "/api/v1/whatsapp-accounts/:accountID", permission: .write, body: { _ in UpdateAccountInput(name: "Renamed") }),
         .init(method: .DELETE, template: "/api/v1/whatsapp-accounts/:accountID", permission: .write, body: { _ in nil }),
         .init(method: .POST, template: "/api/v1/whatsapp-accounts/:accountID/default", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/whatsapp-accounts/:accountID/verify", permission: .write, body: { _ in nil }),
         .init(method: .POST, template: "/api/v1/whatsapp-accounts/:accountID/activate", permission: .write, body: { _ in nil }),
         .init(method: .POST, template: "/api/v1/whatsapp-accounts/:accountID/deactivate", permission: .write, body: { _ in nil }),
         .init(method: .GET, template: "/api/v1/whatsapp-settings", permission: .read, body: { _ in nil }),

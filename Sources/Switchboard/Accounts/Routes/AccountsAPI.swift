@@ -33,6 +33,9 @@ struct AccountsAPI {
         accounts.api(.POST, ":accountID", "default", operation: .init(
             "setDefaultAccount", "Make the account the workspace's default (it must be active and verified)", permission: .write,
             response: "Account", errors: [404, 409]), use: setDefault)
+        accounts.api(.POST, ":accountID", "verify", operation: .init(
+            "verifyAccount", "Ask the provider whether it knows the number and accepts the account's token; active on success",
+            permission: .write, response: "Account", errors: [404]), use: verify)
         accounts.api(.POST, ":accountID", "activate", operation: .init(
             "activateAccount", "Activate an account", permission: .write, response: "Account", errors: [404]), use: activate)
         accounts.api(.POST, ":accountID", "deactivate", operation: .init(
@@ -64,6 +67,10 @@ struct AccountsAPI {
 
     func setDefault(_ req: Request) async throws -> AccountDTO {
         try await req.accounts.setDefault(try req.uuid("accountID"), context: try req.auditContext, writer: req.transactor)
+    }
+
+    func verify(_ req: Request) async throws -> AccountDTO {
+        try await req.verification.verify(try req.uuid("accountID"), context: try req.auditContext, db: req.db, writer: req.transactor)
     }
 
     func activate(_ req: Request) async throws -> AccountDTO {
@@ -101,6 +108,11 @@ extension Request {
         let services = switchboard
         return AccountService(secrets: services.secrets, clock: clock, random: services.clients.random, metrics: services.metrics,
                               decisions: services.decisions, logger: logger)
+    }
+    var verification: AccountVerification {
+        let services = switchboard
+        return AccountVerification(secrets: services.secrets, endpoints: services.endpoints, httpClient: application.http.client.shared,
+                                   clock: clock, decisions: services.decisions)
     }
     var resolution: ResolutionService { ResolutionService(cache: switchboard.decisions) }
     var settingsService: SettingsService { SettingsService(clock: clock, decisions: switchboard.decisions) }

@@ -293,3 +293,12 @@ struct AuditChange: Encodable {
 struct DefaultChange: Encodable {
     var defaultAccountId: UUID?
 }
+
+extension AccountService {
+    /// The service as a request would build it, for benchmarks and tools outside a request.
+    public static func benchmarkInstance(_ app: Application) -> AccountService {
+        let services = app.switchboard
+        return AccountService(secrets: services.secrets, clock: services.clients.clock, random: services.clients.random,
+                              metrics: services.metrics, decisions: services.decisions, logger: app.logger)
+    }
+}

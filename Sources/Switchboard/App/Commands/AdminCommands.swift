@@ -1,4 +1,5 @@
 import Fluent
+import Sandbox
 import Vapor
 
 /// `switchboard migrate [--revert]`: without the interactive prompt, so scripts and CI can run it.
@@ -107,5 +108,6 @@ extension Application {
         asyncCommands.use(CreateAdminCommand(), as: "create-admin")
         asyncCommands.use(CreateAPIKeyCommand(), as: "create-api-key")
         asyncCommands.use(RotateKeyCommand(), as: "rotate-key")
+        asyncCommands.use(SandboxCommand(), as: "sandbox")
     }
 }

@@ -35,6 +35,11 @@ struct ServeCommand: AsyncCommand {
 
         let host = signature.hostname ?? config.host
         let port = signature.port ?? config.port
+        let publicURL = config.publicURL?.absoluteString.trimmingSuffix("/") ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        if config.embeddedSandbox {
+            _ = try await EmbeddedSandbox.start(app, callbackURL: publicURL + "/webhooks/whatsapp")
+            context.console.info("The built-in Graph API emulator is listening on \(app.switchboard.endpoints.sandboxURL) (sandbox accounts send through it).")
+        }
         try await app.server.start(address: .hostname(host, port: port))
         context.console.info("Switchboard is listening on http://\(host):\(port) (dashboard: http://\(host):\(port)/dashboard)")
         await Self.waitForTermination()
@@ -74,6 +79,6 @@ enum SignalSources {
 extension SwitchboardServices {
     func with(config: SwitchboardConfig) -> SwitchboardServices {
         SwitchboardServices(config: config, clients: clients, secrets: secrets, metrics: metrics,
-                            loginThrottle: loginThrottle, passwords: passwords, decisions: decisions)
+                            loginThrottle: loginThrottle, passwords: passwords, decisions: decisions, endpoints: endpoints)
     }
 }

@@ -25,12 +25,13 @@ public enum Bootstrap {
         let password = config.adminPassword ?? generated ?? ""
         let hash = try await services.passwords.hash(password)
         let time = services.clients.clock.now()
-        try await app.transactor { db in
+        let demo = try await app.transactor { db in
             let member = Member(email: email, name: "Admin", passwordHash: hash, isPlatformAdmin: true, at: time)
             try await member.create(on: db)
-            _ = try await WorkspaceService.create(name: "Demo", slug: "demo", owner: member, actor: .system("bootstrap"),
-                                                  requestID: nil, at: time, on: db)
+            return try await WorkspaceService.create(name: "Demo", slug: "demo", owner: member, actor: .system("bootstrap"),
+                                                     requestID: nil, at: time, on: db).requireID()
         }
+        if config.embeddedSandbox { try await EmbeddedSandbox.createDemoAccount(app, workspaceID: demo) }
         return Outcome(created: true, email: email, generatedPassword: generated)
     }
 

@@ -1,6 +1,0 @@
-import Sandbox
-import Testing
-
-@Test func sandboxModuleLinks() {
-    #expect(SandboxInfo.name.contains("sandbox"))
-}
