@@ -65,10 +65,10 @@ if let url = ProcessInfo.processInfo.environment["DATABASE_URL"] {
 config.logLevel = .error
 let engine = config.database.isPostgres ? "PostgreSQL" : "SQLite"
 
+if case .postgres(let url) = config.database { try await PostgresSchemas.create(schema, url: url) }
 let app = try await Application.make(.production)
 try await configure(app, config: config)
 let sql = app.db as! SQLDatabase
-if config.database.isPostgres { try await sql.raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
 try await app.prepareDatabase()
 
 // Seed with multi-row inserts: the big workspace, then the others.
@@ -185,6 +185,6 @@ if let path = options.markdown {
     if !plans.isEmpty { text += "\nPostgreSQL plans (`EXPLAIN`):\n\n" + plans.map { "- \($0)" }.joined(separator: "\n") + "\n" }
     FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
 }
-if config.database.isPostgres { try await sql.raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run() }
 try await app.asyncShutdown()
+if case .postgres(let url) = config.database { try await PostgresSchemas.drop(schema, url: url) }
 try? FileManager.default.removeItem(atPath: directory)

@@ -28,30 +28,30 @@ public struct AccountDTO: Content, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    init(_ account: WhatsAppAccount, secrets: [UUID: StoredSecret]) throws {
-        id = try account.requireID()
-        name = account.name
-        provider = account.provider
-        phoneNumberId = account.phoneNumberID
-        businessAccountId = account.businessAccountID
-        displayPhoneNumber = account.displayPhoneNumber
-        webhookUrl = account.webhookURL
-        verifyToken = account.verifyToken
-        status = account.status
-        isActive = account.isActive
-        isDefault = account.isDefault
-        isPlatform = account.isPlatform
-        ownerType = account.ownerType
-        ownerMemberId = account.ownerMemberID
-        accessTokenLast4 = account.accessTokenSecretID.flatMap { secrets[$0]?.last4 }
-        hasAppSecret = account.appSecretSecretID != nil
-        evolutionApiUrl = account.evolutionAPIURL
-        evolutionInstanceName = account.evolutionInstanceName
-        evolutionApiKeyLast4 = account.evolutionAPIKeySecretID.flatMap { secrets[$0]?.last4 }
-        createdBy = account.createdBy
-        updatedBy = account.updatedBy
-        createdAt = account.createdAt
-        updatedAt = account.updatedAt
+    init(_ row: AccountRow) {
+        id = row.id
+        name = row.name
+        provider = row.provider
+        phoneNumberId = row.phoneNumberID
+        businessAccountId = row.businessAccountID
+        displayPhoneNumber = row.displayPhoneNumber
+        webhookUrl = row.webhookURL
+        verifyToken = row.verifyToken
+        status = row.status
+        isActive = row.isActive
+        isDefault = row.isDefault
+        isPlatform = row.isPlatform
+        ownerType = row.ownerType
+        ownerMemberId = row.ownerMemberID
+        accessTokenLast4 = row.accessTokenLast4.flatMap { $0.isEmpty ? nil : $0 }
+        hasAppSecret = row.appSecretSecretID != nil
+        evolutionApiUrl = row.evolutionAPIURL
+        evolutionInstanceName = row.evolutionInstanceName
+        evolutionApiKeyLast4 = row.evolutionAPIKeyLast4.flatMap { $0.isEmpty ? nil : $0 }
+        createdBy = row.createdBy
+        updatedBy = row.updatedBy
+        createdAt = row.createdAt
+        updatedAt = row.updatedAt
     }
 }
 

@@ -81,13 +81,13 @@ func withTestApp<T>(clock: TestClock? = nil, _ test: (Application) async throws 
     config.passwordCost = 4
     config.logLevel = .trace
 
+    if let schema = config.postgresSchema, case .postgres(let url) = config.database {
+        try await PostgresSchemas.create(schema, url: url)
+    }
     let app = try await Application.make(.testing)
     let clients = SwitchboardClients(clock: clock?.client ?? .system, random: .system)
     do {
         try await configure(app, config: config, clients: clients)
-        if let schema = config.postgresSchema {
-            try await app.db.sql.raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
-        }
         try await app.prepareDatabase()
         let result = try await test(app)
         try await cleanUp(app, config: config, directory: directory)
@@ -99,9 +99,9 @@ func withTestApp<T>(clock: TestClock? = nil, _ test: (Application) async throws 
 }
 
 private func cleanUp(_ app: Application, config: SwitchboardConfig, directory: String) async throws {
-    if let schema = config.postgresSchema {
-        try? await app.db.sql.raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
-    }
     try await app.asyncShutdown()
+    if let schema = config.postgresSchema, case .postgres(let url) = config.database {
+        try? await PostgresSchemas.drop(schema, url: url)
+    }
     try? FileManager.default.removeItem(atPath: directory)
 }

@@ -1,5 +1,4 @@
 import Fluent
-import FluentSQL
 import Foundation
 import SQLKit
 import Vapor
@@ -29,37 +28,37 @@ public struct AccountListQuery: Content {
     var field: SortField { sortField ?? .createdAt }
     var order: SortOrder { sortOrder ?? .desc }
 
-    /// The page's rows plus one, which only tells whether there is more.
-    func rows(workspaceID: UUID, on db: Database) async throws -> [WhatsAppAccount] {
+    /// The page's rows plus one, which only tells whether there is more: one indexed query, keyset-paged.
+    func rows(workspaceID: UUID, on db: Database) async throws -> [AccountRow] {
         let limit = try PageLimit.parse(limit)
         if let search, search.count > 200 { throw Problem.validation([FieldError("search", "must be at most 200 characters")]) }
-        let builder = WhatsAppAccount.query(on: db).filter(\.$workspaceID == workspaceID).filter(\.$isActive == (isActive ?? true))
+        let select = AccountRow.select(on: db)
+            .where(SQLColumn("workspace_id", table: "a"), .equal, SQLBind(workspaceID))
+            .where(SQLColumn("is_active", table: "a"), .equal, SQLBind(isActive ?? true))
         if let needle = search?.trimmingCharacters(in: .whitespaces).lowercased(), !needle.isEmpty {
             // A plain substring test, so '%' and '_' in a search are just characters.
             let function = db.isPostgres ? "strpos" : "instr"
-            builder.filter(.sql(SQLBinaryExpression(SQLFunction(function, args: SQLColumn("search_text"), SQLBind(needle)),
-                                                    .greaterThan, SQLLiteral.numeric("0"))))
+            select.where(SQLFunction(function, args: SQLColumn("search_text", table: "a"), SQLBind(needle)), .greaterThan, SQLLiteral.numeric("0"))
         }
         let descending = order == .desc
+        let key = SQLColumn(field == .createdAt ? "created_at" : "name_key", table: "a")
+        let id = SQLColumn("id", table: "a")
         if let raw = cursor {
             let cursor = try PageCursor.decode(raw)
-            switch field {
-            case .createdAt: builder.after(\.$createdAt, try cursor.time(), id: cursor.id, descending: descending)
-            case .name: builder.after(\.$nameKey, cursor.key, id: cursor.id, descending: descending)
-            }
+            let value: any SQLExpression = field == .createdAt ? SQLBind(try cursor.time()) : SQLBind(cursor.key)
+            // A row-value comparison, (key, id) < (k, i): both engines walk the index from there.
+            select.where(SQLGroupExpression([key, id]), descending ? .lessThan : .greaterThan,
+                         SQLGroupExpression([value, SQLBind(cursor.id)]))
         }
-        let direction: DatabaseQuery.Sort.Direction = descending ? .descending : .ascending
-        switch field {
-        case .createdAt: builder.sort(\.$createdAt, direction)
-        case .name: builder.sort(\.$nameKey, direction)
-        }
-        return try await builder.sort(\.$id, direction).limit(limit + 1).all()
+        let direction: SQLDirection = descending ? .descending : .ascending
+        return try await select.orderBy(key, direction).orderBy(id, direction).limit(limit + 1).all()
+            .map { try $0.decode(model: AccountRow.self) }
     }
 
-    func cursor(for account: WhatsAppAccount) -> PageCursor {
+    func cursor(for row: AccountRow) -> PageCursor {
         switch field {
-        case .createdAt: PageCursor(time: account.createdAt, id: account.id ?? UUID())
-        case .name: PageCursor(key: account.nameKey, id: account.id ?? UUID())
+        case .createdAt: PageCursor(time: row.createdAt, id: row.id)
+        case .name: PageCursor(key: row.nameKey, id: row.id)
         }
     }
 }

@@ -26,17 +26,14 @@ public struct AccountService: Sendable {
     // MARK: Reading
 
     public func get(_ id: UUID, workspaceID: UUID, on db: Database) async throws -> AccountDTO {
-        let account = try await Self.find(id, workspaceID: workspaceID, on: db)
-        return try await render(account, on: db)
+        guard let row = try await AccountRow.one(id, workspaceID: workspaceID, on: db) else { throw Problem.notFound("Account") }
+        return AccountDTO(row)
     }
 
     public func list(_ query: AccountListQuery, workspaceID: UUID, on db: Database) async throws -> CursorPage<AccountDTO> {
         try await measure("accounts.list") {
             let rows = try await query.rows(workspaceID: workspaceID, on: db)
-            let secrets = try await Self.secrets(of: rows, on: db)
-            return try CursorPage(rows: rows, limit: try PageLimit.parse(query.limit), cursor: query.cursor(for:)) {
-                try AccountDTO($0, secrets: secrets)
-            }
+            return CursorPage(rows: rows, limit: try PageLimit.parse(query.limit), cursor: query.cursor(for:), item: AccountDTO.init)
         }
     }
 
@@ -234,15 +231,16 @@ public struct AccountService: Sendable {
         try await account.save(on: db)
     }
 
+    /// The account as the API shows it, read back through the same query as the list.
     func render(_ account: WhatsAppAccount, on db: Database) async throws -> AccountDTO {
-        try AccountDTO(account, secrets: try await Self.secrets(of: [account], on: db))
+        try await Self.render(account, on: db)
     }
 
-    static func secrets(of accounts: [WhatsAppAccount], on db: Database) async throws -> [UUID: StoredSecret] {
-        let ids = accounts.flatMap { [$0.accessTokenSecretID, $0.evolutionAPIKeySecretID].compactMap { $0 } }
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await StoredSecret.query(on: db).filter(\.$id ~~ ids).all()
-        return Dictionary(rows.compactMap { row in row.id.map { ($0, row) } }, uniquingKeysWith: { first, _ in first })
+    static func render(_ account: WhatsAppAccount, on db: Database) async throws -> AccountDTO {
+        guard let row = try await AccountRow.one(try account.requireID(), workspaceID: account.workspaceID, on: db) else {
+            throw Problem.notFound("Account")
+        }
+        return AccountDTO(row)
     }
 
     private func storeSecret(_ value: String?, _ purpose: String, _ context: AuditContext, _ db: Database) async throws -> UUID? {

@@ -49,7 +49,7 @@ public struct AccountVerification: Sendable {
             try await AuditLog.record(outcome.isSuccess ? "account.verified" : "account.verification_failed",
                                       target: ("whatsapp_account", id.uuidString), before: VerificationAudit(status: before, graphErrorCode: nil),
                                       after: verdict, context: context, at: time, on: db)
-            return try AccountDTO(account, secrets: try await AccountService.secrets(of: [account], on: db))
+            return try await AccountService.render(account, on: db)
         }
         await decisions.invalidate(workspaceID: context.workspaceID, platform: dto.isPlatform)
         if case .failure(let error) = outcome {
