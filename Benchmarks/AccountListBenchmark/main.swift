@@ -158,10 +158,12 @@ results.append(try await measure("search, no match", iterations: max(20, n / 4))
 
 var plans: [String] = []
 if config.database.isPostgres {
+    // The statements AccountListQuery sends (one select with the secrets' last characters joined in).
+    let select = "SELECT a.*, t.last4, e.last4 FROM whatsapp_accounts a LEFT JOIN secrets t ON t.id = a.access_token_secret_id LEFT JOIN secrets e ON e.id = a.evolution_api_key_secret_id WHERE a.workspace_id = $1 AND a.is_active = true"
     let queries = [
-        ("first page", "SELECT * FROM whatsapp_accounts WHERE workspace_id = $1 AND is_active = true ORDER BY created_at DESC, id DESC LIMIT 21"),
-        ("name page", "SELECT * FROM whatsapp_accounts WHERE workspace_id = $1 AND is_active = true ORDER BY name_key ASC, id ASC LIMIT 21"),
-        ("cursor page", "SELECT * FROM whatsapp_accounts WHERE workspace_id = $1 AND is_active = true AND (created_at < now() OR (created_at = now() AND id < $1)) ORDER BY created_at DESC, id DESC LIMIT 21"),
+        ("first page", select + " ORDER BY a.created_at DESC, a.id DESC LIMIT 21"),
+        ("name page", select + " ORDER BY a.name_key ASC, a.id ASC LIMIT 21"),
+        ("cursor page", select + " AND (a.created_at, a.id) < (now(), '00000000-0000-0000-0000-000000000000') ORDER BY a.created_at DESC, a.id DESC LIMIT 21"),
     ]
     for (name, query) in queries {
         var lines: [String] = []
@@ -169,8 +171,9 @@ if config.database.isPostgres {
             lines.append(try row.decode(column: "QUERY PLAN", as: String.self))
         }
         let plan = lines.joined(separator: "\n")
-        let verdict = plan.contains("Seq Scan") ? "SEQUENTIAL SCAN" : (plan.contains("Index") ? "index" : "?")
-        plans.append("\(name): \(verdict) — \(plan.split(separator: "\n").first ?? "")")
+        let verdict = plan.contains("Seq Scan on whatsapp_accounts") ? "SEQUENTIAL SCAN" : "no sequential scan of whatsapp_accounts"
+        let indexes = Set(plan.split(separator: " ").filter { $0.hasPrefix("ix_") || $0.hasPrefix("uq_") || $0.hasSuffix("_pkey") }).sorted()
+        plans.append("\(name): \(verdict); indexes used: \(indexes.joined(separator: ", "))")
     }
 }
 
