@@ -22,8 +22,9 @@ struct Harness {
     var client: GraphClient { client(token: Self.token) }
     var wabaId: String { number.wabaId }
 
+    /// Generous, because the suite runs in parallel on two cores and a 5 MB upload may wait its turn.
     func client(token: String) -> GraphClient {
-        GraphClient(httpClient: .shared, accessToken: AccessToken(token), baseURL: baseURL, timeout: .seconds(10))
+        GraphClient(httpClient: .shared, accessToken: AccessToken(token), baseURL: baseURL, timeout: .seconds(60))
     }
 
     /// Runs `body` against a fresh sandbox and receiver, shutting both down afterwards.

@@ -40,7 +40,14 @@ import WhatsAppCloud
             #expect(statuses.allSatisfy { $0.id == wamid && $0.recipientID == Harness.user && $0.bizOpaqueCallbackData == "gw-42" })
             #expect(statuses[0].conversation?.expirationTimestamp != nil && statuses[1].conversation?.expirationTimestamp == nil)
             #expect(statuses[0].pricing?.category == "service" && statuses[0].pricing?.type == "free_customer_service")
-            #expect(await harness.state.sentMessages(for: Harness.phoneNumberId).first?.statuses == ["sent", "delivered", "read"])
+            // The sandbox records a status once its delivery finishes, which can be a moment after the receiver has it.
+            var recorded: [String]? = nil
+            for _ in 0..<100 {
+                recorded = await harness.state.sentMessages(for: Harness.phoneNumberId).first?.statuses
+                if recorded == ["sent", "delivered", "read"] { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(recorded == ["sent", "delivered", "read"])
         }
     }
 

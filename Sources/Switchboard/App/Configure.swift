@@ -38,6 +38,7 @@ public func configure(_ app: Application, config: SwitchboardConfig, clients: Sw
 /// Every route of the server; each capability registers its own.
 func registerRoutes(_ app: Application) throws {
     OperationsRoutes().register(on: app.routes)
+    WhatsAppWebhookRoutes().register(on: app.routes)
     app.get("openapi.json") { req in
         try OpenAPIDocument.build(routes: req.application.routes.all,
                                   serverURL: req.switchboard.config.publicURL?.absoluteString).response()
@@ -45,6 +46,7 @@ func registerRoutes(_ app: Application) throws {
     let api = app.grouped("api", "v1").grouped(APIGuard())
     TenancyAPI().register(on: api)
     AccountsAPI().register(on: api)
+    ConversationsAPI().register(on: api)
     DashboardRoutes().register(on: app.routes)
 }
 

@@ -8,6 +8,7 @@ enum OpenAPIDocument {
         var all = commonSchemas
         all.merge(TenancySchemas.all) { first, _ in first }
         all.merge(AccountSchemas.all) { first, _ in first }
+        all.merge(MessagingSchemas.all) { first, _ in first }
         return all
     }
 

@@ -18,6 +18,7 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
         template.replacingOccurrences(of: ":memberID", with: target.memberID(.agent).uuidString)
             .replacingOccurrences(of: ":keyID", with: target.keyIDs[.agent]!.uuidString)
             .replacingOccurrences(of: ":accountID", with: target.accountID.uuidString)
+            .replacingOccurrences(of: ":conversationID", with: target.conversationID.uuidString)
     }
 
     var takesIDs: Bool { template.contains(":") }
@@ -47,6 +48,12 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
         .init(method: .GET, template: "/api/v1/whatsapp-settings", permission: .read, body: { _ in nil }),
         .init(method: .PUT, template: "/api/v1/whatsapp-settings", permission: .write,
               body: { _ in UpdateSettingsInput(usePlatformAccount: false, alertRecipients: ["+14155550123"], notificationsEnabled: true) }),
+        .init(method: .GET, template: "/api/v1/conversations", permission: .read, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/conversations/:conversationID", permission: .read, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/conversations/:conversationID/messages", permission: .read, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/conversations/:conversationID/read", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/conversations/:conversationID/archive", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/conversations/:conversationID/block", permission: .write, body: { _ in nil }),
     ]
 }
 

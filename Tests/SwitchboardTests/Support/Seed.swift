@@ -12,6 +12,8 @@ struct SeededWorkspace {
     var keyIDs: [Role: UUID]
     /// An active sandbox account, the workspace's default.
     var accountID: UUID
+    /// A conversation on that account with one inbound message.
+    var conversationID: UUID
 
     func key(_ role: Role) -> String { keys[role]! }
     func memberID(_ role: Role) -> UUID { members[role]!.id! }
@@ -19,7 +21,8 @@ struct SeededWorkspace {
 
 enum Seed {
     static let tables = ["workspaces", "members", "memberships", "api_keys", "sessions", "audit_events", "secrets",
-                         "whatsapp_accounts", "whatsapp_settings"]
+                         "whatsapp_accounts", "whatsapp_settings", "webhook_deliveries", "unrouted_changes", "contacts",
+                         "conversations", "messages", "message_status_events"]
 
     static let password = "correct horse battery"
 
@@ -54,7 +57,50 @@ enum Seed {
         let account = try await accounts(app).create(
             CreateAccountInput(name: "Main \(slug)", provider: .sandbox, phoneNumberId: phoneNumberID(), isDefault: true),
             context: AuditContext(actor: .system("test"), workspaceID: workspaceID, requestID: nil), writer: app.transactor)
-        return SeededWorkspace(id: workspaceID, slug: slug, members: members, keys: keys, keyIDs: keyIDs, accountID: account.id)
+        let conversationID = try await conversation(app, workspaceID: workspaceID, accountID: account.id, name: "Contact of \(slug)")
+        return SeededWorkspace(id: workspaceID, slug: slug, members: members, keys: keys, keyIDs: keyIDs, accountID: account.id,
+                               conversationID: conversationID)
+    }
+
+    /// A contact, an open conversation with it on `accountID`, and one inbound text.
+    static func conversation(_ app: Application, workspaceID: UUID, accountID: UUID, name: String,
+                             waID: String = "1555\(Int.random(in: 1_000_000...9_999_999))", at time: Date? = nil,
+                             unread: Int = 1) async throws -> UUID {
+        let now = time ?? app.switchboard.clients.clock.now()
+        let contact = Contact()
+        contact.workspaceID = workspaceID
+        contact.waID = waID
+        contact.profileName = name
+        contact.createdAt = now
+        contact.updatedAt = now
+        contact.refreshDerivedFields()
+        try await contact.create(on: app.db)
+        let conversation = Conversation()
+        conversation.workspaceID = workspaceID
+        conversation.accountID = accountID
+        conversation.contactID = try contact.requireID()
+        conversation.status = .open
+        conversation.lastMessageAt = now
+        conversation.unreadCount = unread
+        conversation.windowExpiresAt = ServiceWindow.expiry(current: nil, inboundAt: now)
+        conversation.createdAt = now
+        conversation.updatedAt = now
+        try await conversation.create(on: app.db)
+        let message = Message()
+        message.workspaceID = workspaceID
+        message.accountID = accountID
+        message.conversationID = try conversation.requireID()
+        message.contactID = try contact.requireID()
+        message.direction = .inbound
+        message.wamid = "wamid.seed.\(UUID().uuidString)"
+        message.type = "text"
+        message.content = #"{"text":{"body":"hello"},"type":"text"}"#
+        message.status = .received
+        message.createdAt = now
+        message.updatedAt = now
+        message.statusAt = now
+        try await message.create(on: app.db)
+        return try conversation.requireID()
     }
 
     static func accounts(_ app: Application) -> AccountService {

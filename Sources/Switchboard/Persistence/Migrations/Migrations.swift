@@ -6,6 +6,8 @@ enum Migrations {
         V1.CreateWorkspaces(), V1.CreateMembers(), V1.CreateMemberships(), V1.CreateAPIKeys(),
         V1.CreateSessions(), V1.CreateAuditEvents(), V1.CreateSecrets(),
         V2.CreateWhatsAppAccounts(), V2.CreateWhatsAppSettings(),
+        V3.CreateWebhookDeliveries(), V3.CreateUnroutedChanges(), V3.CreateContacts(), V3.CreateConversations(),
+        V3.CreateMessages(), V3.CreateMessageStatusEvents(),
     ]
 }
 
@@ -14,3 +16,6 @@ enum V1 {}
 
 /// Schema version 2: WhatsApp accounts and workspace WhatsApp settings.
 enum V2 {}
+
+/// Schema version 3: inbound messaging: webhook deliveries, contacts, conversations, messages, status history.
+enum V3 {}
