@@ -62,6 +62,25 @@ struct AccountAPITests {
         }
     }
 
+    @Test("two accounts made default at once: never a 500, and exactly one default after")
+    func racingDefaults() async throws {
+        try await withTestApp { app in
+            let a = try await Seed.workspace(app, slug: "alpha")
+            var ids: [UUID] = []
+            for name in ["Left", "Right"] {
+                ids.append(try await app.send(.POST, "/api/v1/whatsapp-accounts", key: a.key(.owner),
+                                              json: CreateAccountInput(name: name, provider: .sandbox, phoneNumberId: Seed.phoneNumberID())).decode(AccountDTO.self).id)
+            }
+            async let left = app.send(.POST, "/api/v1/whatsapp-accounts/\(ids[0])/default", key: a.key(.owner))
+            async let right = app.send(.POST, "/api/v1/whatsapp-accounts/\(ids[1])/default", key: a.key(.owner))
+            let statuses = try await [left.status, right.status]
+
+            #expect(statuses.allSatisfy { $0 == .ok || $0 == .conflict }, "\(statuses)")
+            let defaults = try await WhatsAppAccount.query(on: app.db).filter(\.$workspaceID == a.id).filter(\.$isDefault == true).count()
+            #expect(defaults == 1)
+        }
+    }
+
     @Test("set default clears the previous one; inactive or unverified accounts cannot be default")
     func defaults() async throws {
         try await withTestApp { app in

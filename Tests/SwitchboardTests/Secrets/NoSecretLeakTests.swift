@@ -15,19 +15,23 @@ struct NoSecretLeakTests {
             let password = "pw-leakcheck-\(UUID().uuidString.prefix(8))"
             _ = try await app.switchboard.secrets.store(token, workspaceID: a.id, purpose: "test.token", on: app.db)
 
+            let accessToken = "EAAGaccountleak\(UUID().uuidString.prefix(8))"
+            let appSecret = "appsecretleak\(UUID().uuidString.prefix(8))"
             var responses: [String] = []
+            responses.append(try await app.send(.POST, "/api/v1/whatsapp-accounts", key: a.key(.owner), json: CreateAccountInput(
+                name: "Leak check", provider: .cloudAPI, phoneNumberId: "123123123", accessToken: accessToken, appSecret: appSecret)).text)
             let created = try await app.send(.POST, "/api/v1/members", key: a.key(.owner),
                                              json: AddMemberInput(email: "leak@alpha.test", role: .agent, password: password))
             responses.append(created.text)
             let browser = DashboardClient(app)
             responses.append(try await browser.login("leak@alpha.test", password).text)
-            for path in ["/dashboard/members", "/dashboard/audit"] { responses.append(try await browser.get(path).text) }
+            for path in ["/dashboard/members", "/dashboard/audit", "/dashboard/accounts", "/dashboard/settings"] { responses.append(try await browser.get(path).text) }
             for route in RouteCase.all where route.method == .GET {
                 responses.append(try await app.send(route, key: a.key(.owner), ids: a).text)
             }
             let apiKey = a.key(.manager)
 
-            for secret in [token, password, apiKey] {
+            for secret in [token, password, apiKey, accessToken, appSecret] {
                 #expect(!responses.contains { $0.contains(secret) })
                 #expect(!LogCapture.contains(secret))
                 #expect(try await Self.tablesContaining(secret, app: app).isEmpty)
