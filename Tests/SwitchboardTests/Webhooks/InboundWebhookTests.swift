@@ -161,6 +161,17 @@ struct InboundWebhookTests {
             let unrouted = try await UnroutedChange.query(on: app.db).all()
             #expect(unrouted.map(\.phoneNumberID) == ["000111222"])
             #expect(unrouted.first?.raw.contains("nobody") == true)
+
+            let owner = DashboardClient(app)
+            _ = try await owner.login("owner@other.test", Seed.password)
+            #expect(try await owner.get("/dashboard/deliveries").status == .forbidden)
+            let admin = try #require(try await Member.find(acme.memberID(.owner), on: app.db))
+            admin.isPlatformAdmin = true
+            try await admin.save(on: app.db)
+            let platform = DashboardClient(app)
+            _ = try await platform.login("owner@acme.test", Seed.password)
+            let page = try await platform.get("/dashboard/deliveries")
+            #expect(page.status == .ok && page.text.contains("000111222"))
         }
     }
 

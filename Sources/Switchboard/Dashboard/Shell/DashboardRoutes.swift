@@ -24,6 +24,7 @@ struct DashboardRoutes {
         dashboard.page(.POST, "settings", permission: .write, use: SettingsPage.save)
 
         dashboard.page(.GET, "platform", permission: .platform, use: PlatformPage.show)
+        dashboard.page(.GET, "deliveries", permission: .platform, use: DeliveriesPage.show)
         dashboard.page(.POST, "platform", "mark", ":accountID", permission: .platform, use: PlatformPage.mark)
         dashboard.page(.POST, "platform", "clear", permission: .platform, use: PlatformPage.clear)
 

@@ -43,6 +43,7 @@ enum Layout {
         if viewer.principal.has(.platform) {
             links.append(("workspaces", "/dashboard/workspaces", "Workspaces"))
             links.append(("platform", "/dashboard/platform", "Platform number"))
+            links.append(("deliveries", "/dashboard/deliveries", "Deliveries"))
         }
         return HTML(
             .head(.title("\(title) · Switchboard"), .meta(.charset(.utf8)), .style(css)),
