@@ -8,6 +8,7 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -36,7 +37,8 @@ def badges(driver, name):
 
 def test_account_flow():
     driver = browser()
-    wait = WebDriverWait(driver, 10)
+    # A form post reloads the page: elements found a moment before may go stale while the wait polls.
+    wait = WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
     try:
         driver.get(BASE + "/login")
         driver.find_element(By.NAME, "email").send_keys(EMAIL)
