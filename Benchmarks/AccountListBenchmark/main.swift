@@ -117,7 +117,7 @@ let seeded = try await sql.raw("SELECT COUNT(*) AS n FROM whatsapp_accounts").fi
 let seedTime = ContinuousClock.now - seedStart
 print("\(engine): seeded \(seeded) accounts in \(options.workspaces) workspaces in \(seedTime)")
 
-let accounts = AccountService.benchmarkInstance(app)
+let accounts = AccountService(app)
 var results: [Measurement] = []
 let n = options.iterations
 

@@ -103,11 +103,7 @@ enum Seed {
         return try conversation.requireID()
     }
 
-    static func accounts(_ app: Application) -> AccountService {
-        let services = app.switchboard
-        return AccountService(secrets: services.secrets, clock: services.clients.clock, random: services.clients.random,
-                              metrics: services.metrics, decisions: services.decisions, logger: app.logger)
-    }
+    static func accounts(_ app: Application) -> AccountService { AccountService(app) }
 
     /// A fresh numeric phone number id.
     static func phoneNumberID() -> String {

@@ -104,11 +104,7 @@ struct AccountsAPI {
 }
 
 extension Request {
-    var accounts: AccountService {
-        let services = switchboard
-        return AccountService(secrets: services.secrets, clock: clock, random: services.clients.random, metrics: services.metrics,
-                              decisions: services.decisions, logger: logger)
-    }
+    var accounts: AccountService { AccountService(application, logger: logger) }
     var verification: AccountVerification {
         let services = switchboard
         return AccountVerification(secrets: services.secrets, endpoints: services.endpoints, httpClient: application.http.client.shared,

@@ -293,10 +293,10 @@ struct DefaultChange: Encodable {
 }
 
 extension AccountService {
-    /// The service as a request would build it, for benchmarks and tools outside a request.
-    public static func benchmarkInstance(_ app: Application) -> AccountService {
+    /// The service over the app's clients; requests pass their own logger, so its lines carry the request id.
+    public init(_ app: Application, logger: Logger? = nil) {
         let services = app.switchboard
-        return AccountService(secrets: services.secrets, clock: services.clients.clock, random: services.clients.random,
-                              metrics: services.metrics, decisions: services.decisions, logger: app.logger)
+        self.init(secrets: services.secrets, clock: services.clients.clock, random: services.clients.random,
+                  metrics: services.metrics, decisions: services.decisions, logger: logger ?? app.logger)
     }
 }

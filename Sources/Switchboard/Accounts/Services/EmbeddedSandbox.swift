@@ -42,7 +42,7 @@ enum EmbeddedSandbox {
     /// On first start: a default sandbox account in the demo workspace, with its own token and app secret.
     static func createDemoAccount(_ app: Application, workspaceID: UUID) async throws {
         let services = app.switchboard
-        let accounts = AccountService.benchmarkInstance(app)
+        let accounts = AccountService(app)
         _ = try await accounts.create(
             CreateAccountInput(name: "Demo sandbox number", provider: .sandbox, phoneNumberId: demoPhoneNumberID,
                                businessAccountId: "1" + demoPhoneNumberID, displayPhoneNumber: "+1 555-010-0001",
