@@ -66,23 +66,6 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 }
 
 extension SwitchboardConfig {
-    /// Every variable Switchboard reads, with what it means; the README table is written from this list.
-    public static let variables: [(name: String, meaning: String)] = [
-        ("DATABASE_URL", "postgres://user:pass@host:port/db for PostgreSQL; unset uses the SQLite file in the data directory"),
-        ("SWITCHBOARD_DATA_DIR", "where the SQLite file and the master key file live (default ./switchboard-data)"),
-        ("SWITCHBOARD_MASTER_KEY", "base64 of 32 bytes; the key that encrypts stored secrets (default: a generated key file, mode 0600)"),
-        ("SWITCHBOARD_PREVIOUS_MASTER_KEYS", "comma-separated base64 keys still accepted for decryption while rotating"),
-        ("SWITCHBOARD_PUBLIC_URL", "the public http(s) URL of this server; https turns on Secure cookies"),
-        ("HOST", "address to listen on (default 127.0.0.1)"),
-        ("PORT", "port to listen on, 1 to 65535 (default 8080)"),
-        ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
-        ("SWITCHBOARD_GRAPH_URL", "Meta's Graph API base URL for Cloud API accounts (default https://graph.facebook.com)"),
-        ("SWITCHBOARD_SANDBOX", "on or off: whether serve starts the built-in Graph API emulator in-process (default on with SQLite, off with PostgreSQL)"),
-        ("SWITCHBOARD_SANDBOX_URL", "where the emulator listens (in-process) or runs (otherwise) for sandbox accounts (default http://127.0.0.1:8090)"),
-        ("SWITCHBOARD_ADMIN_EMAIL", "the first owner's email (or --admin-email)"),
-        ("SWITCHBOARD_ADMIN_PASSWORD", "the first owner's password, at least 12 characters (or --admin-password)"),
-    ]
-
     /// Reads and validates the environment. A value that was given and is wrong is an error, never a default.
     public static func load(environment env: [String: String], workingDirectory: String) throws(ConfigError) -> SwitchboardConfig {
         func given(_ name: String) -> String? {

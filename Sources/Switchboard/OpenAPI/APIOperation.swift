@@ -57,11 +57,8 @@ extension RoutesBuilder {
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
         let limit = maxBody.value
-        // Checked here as well as by the collector, which a body that arrives whole (in-process) skips.
         let route = on(method, path, body: .collect(maxSize: maxBody)) { request in
-            if let body = request.body.data, body.readableBytes > limit {
-                throw Problem(.payloadTooLarge, type: "payload_too_large", detail: "The body is larger than this route accepts (\(limit) bytes).")
-            }
+            try request.requireBody(atMost: limit)
             return try await handler(request)
         }
         route.userInfo[OperationKey.userInfo] = operation

@@ -20,6 +20,14 @@ private struct TopLevelKeys: Decodable {
 }
 
 extension Request {
+    /// Refuses a body over `limit` bytes with a 413. Checked in the handler as well as by the collector,
+    /// which a body that arrives whole (in-process) skips.
+    public func requireBody(atMost limit: Int) throws(Problem) {
+        if let body = body.data, body.readableBytes > limit {
+            throw Problem(.payloadTooLarge, type: "payload_too_large", detail: "The body is larger than this route accepts (\(limit) bytes).")
+        }
+    }
+
     /// Decodes a JSON body strictly: 415 for another content type, 400 for malformed JSON,
     /// 422 naming each unknown, missing or mistyped field.
     public func input<T: APIInput>(_ type: T.Type) throws -> T {

@@ -32,8 +32,6 @@ public struct Problem: Error, Content, Sendable {
     }
 
     public var httpStatus: HTTPResponseStatus { .init(statusCode: status) }
-    /// The short name after the last slash of `type`, e.g. `last_owner`.
-    public var code: String { String(type.split(separator: "/").last ?? "") }
 
     public static func validation(_ errors: [FieldError], detail: String = "The request has invalid fields.") -> Problem {
         Problem(.unprocessableEntity, type: "validation", title: "Invalid request", detail: detail, errors: errors)

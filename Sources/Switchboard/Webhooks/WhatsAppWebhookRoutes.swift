@@ -39,10 +39,7 @@ struct WhatsAppWebhookRoutes {
 
     /// Stores a signed delivery and its effects in one transaction, then answers 200.
     func receive(req: Request) async throws -> Response {
-        // Checked here as well as by the collector, which a body that arrives whole (in-process) skips.
-        if let data = req.body.data, data.readableBytes > Self.maxBody {
-            throw Problem(.payloadTooLarge, type: "payload_too_large", detail: "The body is larger than \(Self.maxBody) bytes.")
-        }
+        try req.requireBody(atMost: Self.maxBody)
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
         let services = req.switchboard
         let processor = InboundProcessor(secrets: services.secrets, clock: services.clients.clock, decisions: services.decisions,

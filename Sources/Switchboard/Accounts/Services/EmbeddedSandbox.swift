@@ -8,8 +8,6 @@ import Vapor
 enum EmbeddedSandbox {
     static let demoPhoneNumberID = "100000000000001"
 
-    struct Key: StorageKey { typealias Value = SandboxServer }
-
     /// Starts the emulator on the sandbox URL's port and teaches it every sandbox account's number.
     static func start(_ app: Application, callbackURL: String) async throws -> SandboxServer {
         let services = app.switchboard
@@ -17,7 +15,6 @@ enum EmbeddedSandbox {
         let server = SandboxServer(httpClient: app.http.client.shared)
         let port = try await server.start(host: url?.host ?? "127.0.0.1", port: url?.port ?? 8090)
         services.endpoints.sandboxURL = "http://\(url?.host ?? "127.0.0.1"):\(port)"
-        app.storage[Key.self] = server
         app.lifecycle.use(Shutdown(server: server))
         for account in try await WhatsAppAccount.query(on: app.db).filter(\.$provider == .sandbox).all() {
             try await register(account, in: server, callbackURL: callbackURL, secrets: services.secrets, on: app.db)
