@@ -8,6 +8,7 @@ enum Migrations {
         V2.CreateWhatsAppAccounts(), V2.CreateWhatsAppSettings(),
         V3.CreateWebhookDeliveries(), V3.CreateUnroutedChanges(), V3.CreateContacts(), V3.CreateConversations(),
         V3.CreateMessages(), V3.CreateMessageStatusEvents(),
+        V4.CreateOutbox(), V4.CreatePacing(), V4.CreateSendRecords(), V4.CreateEvents(),
     ]
 }
 
@@ -19,3 +20,6 @@ enum V2 {}
 
 /// Schema version 3: inbound messaging: webhook deliveries, contacts, conversations, messages, status history.
 enum V3 {}
+
+/// Schema version 4: sending (outbox, pacing, history, idempotency) and events to workspaces.
+enum V4 {}
