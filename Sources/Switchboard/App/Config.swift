@@ -37,6 +37,8 @@ public struct SwitchboardConfig: Sendable {
     public var postgresSchema: String?
     /// Connections per event loop in the database pool.
     public var databasePoolSize: Int = 4
+    /// Outbox dispatch loops `serve` runs in-process; 0 leaves sending to `switchboard worker`.
+    public var dispatchLanes: Int = 2
 
     /// True when the dashboard is served over https, so cookies get `Secure`.
     public var secureCookies: Bool { publicURL?.scheme == "https" }
@@ -168,6 +170,12 @@ extension SwitchboardConfig {
         case "on", "true", "1": config.embeddedSandbox = true
         case "off", "false", "0": config.embeddedSandbox = false
         case let other?: throw ConfigError(variable: "SWITCHBOARD_SANDBOX", problem: "must be on or off (got '\(other.prefix(20))')")
+        }
+        if let raw = given("SWITCHBOARD_DISPATCHERS") {
+            guard let lanes = Int(raw), (0...16).contains(lanes) else {
+                throw ConfigError(variable: "SWITCHBOARD_DISPATCHERS", problem: "must be a whole number from 0 to 16 (got '\(raw.prefix(20))')")
+            }
+            config.dispatchLanes = lanes
         }
         try config.setAdmin(email: given("SWITCHBOARD_ADMIN_EMAIL"), password: given("SWITCHBOARD_ADMIN_PASSWORD"),
                             emailName: "SWITCHBOARD_ADMIN_EMAIL", passwordName: "SWITCHBOARD_ADMIN_PASSWORD")

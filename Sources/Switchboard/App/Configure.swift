@@ -47,6 +47,7 @@ func registerRoutes(_ app: Application) throws {
     TenancyAPI().register(on: api)
     AccountsAPI().register(on: api)
     ConversationsAPI().register(on: api)
+    MessagesAPI().register(on: api)
     DashboardRoutes().register(on: app.routes)
 }
 

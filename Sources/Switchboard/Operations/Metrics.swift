@@ -30,6 +30,14 @@ public final class SwitchboardMetrics: Sendable {
         ).record(duration)
     }
 
+    /// Counts send attempts by outcome: sent, failed, retry, reauthorize.
+    public func countSends(outcome: String, count: Int) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "switchboard", metricName: "send_attempts", unitName: "total", helpText: "Outbound send attempts by outcome"),
+            labels: [("outcome", outcome)]
+        ).increment(by: Int64(count))
+    }
+
     public func setGauge(_ name: String, help: String, value: Double, labels: [(String, String)] = []) {
         registry.makeGauge(descriptor: .init(namespace: "switchboard", metricName: name, unitName: "", helpText: help), labels: labels)
             .set(value)

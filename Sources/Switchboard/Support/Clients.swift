@@ -21,6 +21,12 @@ public struct RandomSource: Sendable {
     }
 
     /// A URL-safe token of `count` random bytes.
+    /// A uniform draw in 0..<1, for jitter.
+    public func unit() -> Double {
+        let value = bytes(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Double(value >> 11) / Double(1 << 53)
+    }
+
     public func token(_ count: Int = 32) -> String {
         Data(bytes(count)).base64URLEncodedString()
     }

@@ -192,7 +192,8 @@ struct ChangeEffects {
         guard waID != nil || userID != nil else { return false }
         let profile = value.contacts.first { ($0.waID != nil && $0.waID == waID) || ($0.userID != nil && $0.userID == userID) }
             ?? (value.contacts.count == 1 ? value.contacts.first : nil)
-        let contact = try await upsertContact(waID: waID, userID: userID, profileName: profile?.profile?.name)
+        let contact = try await Threads.contact(workspaceID: owner.workspaceID, waID: waID, userID: userID,
+                                                profileName: profile?.profile?.name, at: receivedAt, on: db)
         let sentAt = ServiceWindow.time(inbound.timestamp, fallback: receivedAt)
         let conversation = try await touchConversation(contactID: try contact.requireID(), inboundAt: sentAt)
 
@@ -216,61 +217,18 @@ struct ChangeEffects {
             message.errorDetail = error.details ?? error.message
         }
         try await message.create(on: db)
+        try await WorkspaceEvents.record(.messageReceived, workspaceID: owner.workspaceID,
+                                         data: MessageReceivedEventData(accountId: owner.accountID, message: try MessageDTO(message),
+                                                                        contact: try ContactDTO(contact)),
+                                         at: receivedAt, on: db)
         return true
-    }
-
-    private func upsertContact(waID: String?, userID: String?, profileName: String?) async throws -> Contact {
-        var found: Contact?
-        if let waID {
-            found = try await Contact.query(on: db).filter(\.$workspaceID == owner.workspaceID).filter(\.$waID == waID).first()
-        }
-        if found == nil, let userID {
-            found = try await Contact.query(on: db).filter(\.$workspaceID == owner.workspaceID).filter(\.$userID == userID).first()
-        }
-        if let contact = found {
-            var changed = false
-            if contact.waID == nil, let waID { contact.waID = waID; changed = true }
-            if contact.userID == nil, let userID,
-               try await Contact.query(on: db).filter(\.$workspaceID == owner.workspaceID).filter(\.$userID == userID).count() == 0 {
-                contact.userID = userID
-                changed = true
-            }
-            if let profileName, !profileName.isEmpty, contact.profileName != profileName { contact.profileName = profileName; changed = true }
-            if changed {
-                contact.refreshDerivedFields()
-                contact.updatedAt = receivedAt
-                try await contact.update(on: db)
-            }
-            return contact
-        }
-        let contact = Contact()
-        contact.workspaceID = owner.workspaceID
-        contact.waID = waID
-        contact.userID = userID
-        contact.profileName = profileName
-        contact.createdAt = receivedAt
-        contact.updatedAt = receivedAt
-        contact.refreshDerivedFields()
-        try await contact.create(on: db)
-        return contact
     }
 
     /// The conversation with `contactID` on this account, one more unread and the window reopened; its status stays.
     private func touchConversation(contactID: UUID, inboundAt time: Date) async throws -> Conversation {
-        let conversation = try await Conversation.query(on: db)
-            .filter(\.$workspaceID == owner.workspaceID).filter(\.$accountID == owner.accountID)
-            .filter(\.$contactID == contactID).first() ?? {
-                let created = Conversation()
-                created.workspaceID = owner.workspaceID
-                created.accountID = owner.accountID
-                created.contactID = contactID
-                created.status = .open
-                created.lastMessageAt = time
-                created.unreadCount = 0
-                created.createdAt = receivedAt
-                return created
-            }()
-        conversation.lastMessageAt = max(conversation.lastMessageAt, time)
+        let conversation = try await Threads.conversation(workspaceID: owner.workspaceID, accountID: owner.accountID,
+                                                          contactID: contactID, at: receivedAt, on: db)
+        conversation.lastMessageAt = conversation.id == nil ? time : max(conversation.lastMessageAt, time)
         conversation.unreadCount += 1
         conversation.windowExpiresAt = ServiceWindow.expiry(current: conversation.windowExpiresAt, inboundAt: time)
         conversation.updatedAt = receivedAt
@@ -286,8 +244,7 @@ struct ChangeEffects {
             .filter(\.$accountID == owner.accountID).filter(\.$wamid == status.id)
             .filter(\.$status == status.status.rawValue).count()
         guard seen == 0 else { return false }
-        let message = try await Message.query(on: db)
-            .filter(\.$accountID == owner.accountID).filter(\.$wamid == status.id).first()
+        let message = try await outboundMessage(for: status)
         let occurredAt = ServiceWindow.time(status.timestamp, fallback: receivedAt)
 
         let event = MessageStatusEvent()
@@ -302,27 +259,23 @@ struct ChangeEffects {
         event.receivedAt = receivedAt
         try await event.create(on: db)
 
-        guard let message, message.direction == .outbound else { return true }
-        var changed = false
-        if let pricing = status.raw["pricing"] {
-            message.pricing = InboundProcessor.json(pricing)
-            changed = true
-        }
-        if let next = StatusOrder.advance(from: message.status, to: status.status) {
-            message.status = next
-            message.statusAt = occurredAt
-            if next == .failed, let error = status.errors.first {
-                message.errorCode = error.code
-                message.errorTitle = error.title
-                message.errorDetail = error.details ?? error.message
-            }
-            changed = true
-        }
-        if changed {
-            message.updatedAt = receivedAt
-            try await message.update(on: db)
-        }
+        if let message { try await MessageStatusApplier.apply(status, to: message, occurredAt: occurredAt, at: receivedAt, on: db) }
         return true
+    }
+
+    /// The message a status is about: by wamid, or, when the dispatcher has not stored the wamid yet (Meta's
+    /// webhook can beat our commit, or we crashed after Meta accepted), by the callback data we sent, which is
+    /// our message id; the wamid is then stored here.
+    private func outboundMessage(for status: Status) async throws -> Message? {
+        if let message = try await Message.query(on: db).filter(\.$accountID == owner.accountID).filter(\.$wamid == status.id).first() {
+            return message
+        }
+        guard let callback = status.bizOpaqueCallbackData, let id = UUID(uuidString: callback),
+              let message = try await Message.query(on: db).filter(\.$id == id).filter(\.$accountID == owner.accountID)
+                .filter(\.$direction == .outbound).filter(\.$wamid == nil).first() else { return nil }
+        message.wamid = status.id
+        try await message.update(on: db)
+        return message
     }
 
     // MARK: Account, number and template events
@@ -339,17 +292,9 @@ struct ChangeEffects {
     /// Audits the event; returns true when it disconnected the account.
     private func applyAccountUpdate(_ update: AccountUpdate, raw: JSONValue) async throws -> Bool {
         try await audit("meta.account_update", after: MetaEvent(field: "account_update", value: raw))
-        guard Self.disconnects(update), let account = try await WhatsAppAccount.find(owner.accountID, on: db),
-              account.status != .disconnected else { return false }
-        let before = AccountStatusChange(status: account.status.rawValue, reason: nil)
-        account.status = .disconnected
-        account.updatedAt = receivedAt
-        account.updatedBy = InboundProcessor.actor.label
-        try await account.update(on: db)
-        try await AuditLog.record("account.status_changed", target: ("whatsapp_account", owner.accountID.uuidString),
-                                  before: before, after: AccountStatusChange(status: account.status.rawValue, reason: update.event),
-                                  context: context, at: receivedAt, on: db)
-        return true
+        guard Self.disconnects(update) else { return false }
+        return try await AccountHealth.change(owner.accountID, to: .disconnected, reason: update.event, actor: InboundProcessor.actor,
+                                              requestID: requestID, at: receivedAt, on: db)
     }
 
     private var context: AuditContext {
@@ -360,6 +305,13 @@ struct ChangeEffects {
         try await AuditLog.record(action, target: ("whatsapp_account", owner.accountID.uuidString), after: after,
                                   context: context, at: receivedAt, on: db)
     }
+}
+
+/// What `message.received` events carry.
+struct MessageReceivedEventData: Encodable {
+    var accountId: UUID
+    var message: MessageDTO
+    var contact: ContactDTO
 }
 
 struct MetaEvent: Encodable {

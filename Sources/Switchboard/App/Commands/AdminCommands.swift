@@ -104,6 +104,7 @@ extension Application {
     /// Registers Switchboard's commands; `serve` is the default.
     public func useSwitchboardCommands() {
         asyncCommands.use(ServeCommand(), as: "serve", isDefault: true)
+        asyncCommands.use(WorkerCommand(), as: "worker")
         asyncCommands.use(MigrateCommand(), as: "migrate")
         asyncCommands.use(CreateAdminCommand(), as: "create-admin")
         asyncCommands.use(CreateAPIKeyCommand(), as: "create-api-key")

@@ -40,11 +40,13 @@ struct ServeCommand: AsyncCommand {
             _ = try await EmbeddedSandbox.start(app, callbackURL: publicURL + "/webhooks/whatsapp")
             context.console.info("The built-in Graph API emulator is listening on \(app.switchboard.endpoints.sandboxURL) (sandbox accounts send through it).")
         }
+        let workers = try await BackgroundWork.start(app, lanes: config.dispatchLanes)
         try await app.server.start(address: .hostname(host, port: port))
         context.console.info("Switchboard is listening on http://\(host):\(port) (dashboard: http://\(host):\(port)/dashboard)")
         await Self.waitForTermination()
-        context.console.info("Shutting down: finishing in-flight requests.")
+        context.console.info("Shutting down: finishing in-flight requests and sends.")
         await app.server.shutdown()
+        await workers.stop()
     }
 
     /// Suspends until SIGTERM or SIGINT arrives.

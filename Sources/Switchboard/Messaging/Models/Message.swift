@@ -26,6 +26,10 @@ final class Message: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
     /// When the current status happened (Meta's timestamp for statuses).
     @Field(key: "status_at") var statusAt: Date
+    /// Outbound: the resolver's decision (`StoredDecision` JSON), so it is clear why this account sent it.
+    @OptionalField(key: "decision") var decision: String?
+    /// Outbound: who asked for the send (an API key or member label).
+    @OptionalField(key: "created_by") var createdBy: String?
 
     init() {}
 }
@@ -35,6 +39,7 @@ public enum MessageDirection: String, Codable, CaseIterable, Sendable {
 }
 
 /// `received` for inbound; queued → sending → sent → delivered → read (→ played), or failed, for outbound.
+/// A retried send goes back to `queued` until its next attempt.
 public enum MessageStatus: String, Codable, CaseIterable, Sendable {
     case received, queued, sending, sent, delivered, read, played, failed
 }

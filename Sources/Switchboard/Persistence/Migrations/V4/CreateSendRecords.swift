@@ -4,10 +4,9 @@ extension V4 {
     /// What sending adds to a message: the resolver's decision, every step of its history, idempotency keys.
     struct CreateSendRecords: AsyncMigration {
         func prepare(on database: Database) async throws {
-            try await database.schema("messages")
-                .field("decision", .string)
-                .field("created_by", .string)
-                .update()
+            // One column per statement: SQLite's ALTER TABLE adds one at a time.
+            try await database.schema("messages").field("decision", .string).update()
+            try await database.schema("messages").field("created_by", .string).update()
             try await database.schema("message_history")
                 .id()
                 .field("message_id", .uuid, .required, .references("messages", "id"))

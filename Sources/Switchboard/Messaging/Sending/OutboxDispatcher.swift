@@ -1,0 +1,183 @@
+import AsyncHTTPClient
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+import WhatsAppCloud
+
+/// Sends what the outbox holds. Each lane loops: claim a batch (with a lease and paced slots), send every
+/// message at its slot, record all outcomes in one transaction. Runs inside `serve`, or alone in `worker`.
+public final class OutboxDispatcher: Sendable {
+    let app: Application
+    let owner: String
+    let settings: DispatchSettings
+    private let lanes = NIOLockedValueBox<[Task<Void, Never>]>([])
+
+    public init(app: Application, owner: String = "dispatcher-\(UUID().uuidString.prefix(8).lowercased())", settings: DispatchSettings = .init()) {
+        self.app = app
+        self.owner = owner
+        self.settings = settings
+    }
+
+    private var clock: Clock { app.switchboard.clients.clock }
+
+    /// Starts the lanes; the dispatcher is then `app.outboxDispatcher`.
+    public func start() async throws {
+        try await OutboxClaims.releaseStaleLeases(on: app.db)
+        app.storage[DispatcherKey.self] = self
+        let tasks = (0..<max(settings.lanes, 1)).map { lane in
+            Task { [self] in await loop(lane: lane) }
+        }
+        lanes.withLockedValue { $0 = tasks }
+        app.logger.info("outbox dispatcher started", metadata: ["owner": "\(owner)", "lanes": "\(tasks.count)"])
+    }
+
+    /// Stops claiming and waits for the lanes to finish what they hold.
+    public func stop() async {
+        let tasks = lanes.withLockedValue { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+    }
+
+    private func loop(lane: Int) async {
+        while !Task.isCancelled {
+            do {
+                if try await runOnce() == 0 { try await Task.sleep(for: .seconds(settings.idlePoll)) }
+            } catch is CancellationError {
+                return
+            } catch {
+                app.logger.error("outbox dispatch failed; trying again", metadata: ["lane": "\(lane)", "error": "\(String(reflecting: error).prefix(500))"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// One pass: claim, send, record. Returns how many messages it attempted.
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        let now = clock.now()
+        let claimed = try await app.transactor { [owner, settings] db in
+            try await OutboxClaims.claim(owner: owner, now: now, settings: settings, on: db)
+        }
+        guard !claimed.isEmpty else { return 0 }
+        let material = try await SendMaterial.load(claimed, secrets: app.switchboard.secrets, endpoints: app.switchboard.endpoints, on: app.db)
+        // Once claimed, every message is sent and recorded even if the lane is being stopped.
+        let outcomes = await Task { [self] in
+            await withTaskGroup(of: SendOutcome.self) { group in
+                for claim in claimed {
+                    group.addTask { await self.send(claim, material: material) }
+                }
+                var outcomes: [SendOutcome] = []
+                for await outcome in group { outcomes.append(outcome) }
+                return outcomes
+            }
+        }.value
+        let finished = clock.now()
+        let changed = try await app.transactor { db in try await SendOutcomes.commit(outcomes, at: finished, on: db) }
+        for workspace in changed { await app.switchboard.decisions.invalidate(workspaceID: workspace, platform: true) }
+        record(outcomes)
+        return claimed.count
+    }
+
+    private func send(_ claim: ClaimedSend, material: SendMaterial) async -> SendOutcome {
+        let wait = claim.slot.timeIntervalSince(clock.now())
+        if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+        guard let message = material.messages[claim.messageID], let account = material.accounts[claim.accountID] else {
+            return SendOutcome(claim: claim, result: .failed(code: nil, title: "not_found", detail: "the message or its account no longer exists"))
+        }
+        if let refusal = account.refusal {
+            return SendOutcome(claim: claim, result: .failed(code: nil, title: "account_unusable", detail: refusal))
+        }
+        var body = message
+        body.bizOpaqueCallbackData = claim.messageID.uuidString
+        let client = GraphClient(httpClient: app.http.client.shared, accessToken: AccessToken(account.token), baseURL: account.baseURL,
+                                 timeout: settings.sendTimeout, logger: app.logger)
+        do {
+            let response = try await client.sendMessage(phoneNumberID: account.phoneNumberID, body)
+            guard let wamid = response.messageIDs.first else {
+                return SendOutcome(claim: claim, result: .failed(code: nil, title: "unexpected_response", detail: "the provider accepted the message without an id"))
+            }
+            return SendOutcome(claim: claim, result: .sent(wamid: wamid))
+        } catch {
+            return SendOutcome(claim: claim, result: Self.result(of: error, attempt: claim.attempt, jitter: app.switchboard.clients.random.unit(),
+                                                                 settings: settings.retry))
+        }
+    }
+
+    /// The outcome a failed call leads to, by the policy; Meta's code and text are kept.
+    static func result(of error: GraphClientError, attempt: Int, jitter: Double, settings: SendRetryPolicy.Settings) -> SendResult {
+        let code = error.graphError?.code
+        let title = error.graphError.map { $0.errorUserTitle ?? $0.message ?? "Graph error \($0.code)" } ?? "provider_error"
+        let detail = String(error.graphError.map { $0.errorData?.details ?? $0.message ?? "" } ?? String(describing: error.kind)).prefix(1000).description
+        switch SendRetryPolicy.action(for: error.errorClass, attempts: attempt, jitter: jitter, settings: settings) {
+        case .fail:
+            let gaveUp = error.errorClass.isRetryable ? " (gave up after \(attempt) attempts)" : ""
+            return .failed(code: code, title: title, detail: detail + gaveUp)
+        case .retry(let after): return .retry(after: after, code: code, detail: detail, pauseAccount: false)
+        case .pauseAccount(let seconds): return .retry(after: seconds, code: code, detail: detail, pauseAccount: true)
+        case .reauthorize: return .reauthorize(code: code, detail: detail)
+        }
+    }
+
+    private func record(_ outcomes: [SendOutcome]) {
+        var counts: [String: Int] = [:]
+        for outcome in outcomes {
+            let name = switch outcome.result {
+            case .sent: "sent"
+            case .failed: "failed"
+            case .retry: "retry"
+            case .reauthorize: "reauthorize"
+            }
+            counts[name, default: 0] += 1
+        }
+        for (outcome, count) in counts {
+            app.switchboard.metrics.countSends(outcome: outcome, count: count)
+        }
+    }
+}
+
+struct DispatcherKey: StorageKey { typealias Value = OutboxDispatcher }
+
+extension Application {
+    /// The dispatcher running in this process, if any.
+    public var outboxDispatcher: OutboxDispatcher? { storage[DispatcherKey.self] }
+}
+
+/// Everything a batch needs to call the provider, read once per batch.
+struct SendMaterial: Sendable {
+    struct Account: Sendable {
+        var phoneNumberID: String
+        var baseURL: String
+        var token: String
+        /// Why the account cannot send now, or nil.
+        var refusal: String?
+    }
+
+    var messages: [UUID: OutgoingMessage] = [:]
+    var accounts: [UUID: Account] = [:]
+
+    static func load(_ claimed: [ClaimedSend], secrets: SecretStore, endpoints: ProviderEndpoints, on db: Database) async throws -> SendMaterial {
+        var material = SendMaterial()
+        let rows = try await Message.query(on: db).filter(\.$id ~~ claimed.map(\.messageID)).all()
+        for row in rows {
+            guard let id = row.id, let body = try? JSONDecoder().decode(OutgoingMessage.self, from: Data(row.content.utf8)) else { continue }
+            material.messages[id] = body
+        }
+        let accounts = try await WhatsAppAccount.query(on: db).filter(\.$id ~~ Set(claimed.map(\.accountID))).all()
+        let tokenIDs = accounts.compactMap(\.accessTokenSecretID)
+        let stored = tokenIDs.isEmpty ? [] : try await StoredSecret.query(on: db).filter(\.$id ~~ tokenIDs).all()
+        for account in accounts {
+            guard let id = account.id else { continue }
+            let token = try stored.first { $0.id == account.accessTokenSecretID }.map { try secrets.reveal($0) }
+            let baseURL = endpoints.graphBaseURL(for: account.provider)
+            var refusal = try AccountCandidate(account).unusableReason
+            if token == nil { refusal = refusal ?? "the account has no access token" }
+            if baseURL == nil || account.phoneNumberID == nil { refusal = refusal ?? "\(account.provider.rawValue) accounts do not send through the Graph API" }
+            material.accounts[id] = Account(phoneNumberID: account.phoneNumberID ?? "", baseURL: baseURL ?? "", token: token ?? "", refusal: refusal)
+        }
+        return material
+    }
+}

@@ -1,0 +1,116 @@
+import Fluent
+import Foundation
+import SQLKit
+import WhatsAppCloud
+
+/// What one send attempt came to.
+enum SendResult: Sendable {
+    /// The provider accepted it and named it.
+    case sent(wamid: String)
+    case failed(code: Int?, title: String, detail: String)
+    /// Try again after `after` seconds; `pauseAccount` holds the whole account that long (130429).
+    case retry(after: Double, code: Int?, detail: String, pauseAccount: Bool)
+    /// The account's token was refused: the account waits for re-authorisation, and so does the message.
+    case reauthorize(code: Int?, detail: String)
+}
+
+struct SendOutcome: Sendable {
+    var claim: ClaimedSend
+    var result: SendResult
+}
+
+/// Recording a batch of send outcomes in one transaction: the message's status and history, the outbox row,
+/// pacing pauses, account state, and the events workspaces receive.
+enum SendOutcomes {
+    /// Returns the workspaces whose account state changed (their resolver caches need a refresh).
+    static func commit(_ outcomes: [SendOutcome], at now: Date, on db: Database) async throws -> Set<UUID> {
+        let messages = try await Message.query(on: db).filter(\.$id ~~ outcomes.map(\.claim.messageID)).all()
+        let byID = Dictionary(uniqueKeysWithValues: messages.compactMap { message in message.id.map { ($0, message) } })
+        var done: [UUID] = []
+        var changedWorkspaces = Set<UUID>()
+        for outcome in outcomes {
+            guard let message = byID[outcome.claim.messageID] else { continue }
+            let previous = message.status
+            switch outcome.result {
+            case .sent(let wamid):
+                if message.wamid == nil { message.wamid = wamid }
+                if let rank = StatusOrder.rank(message.status), rank < StatusOrder.rank(.sent)! {
+                    message.status = .sent
+                    message.statusAt = now
+                }
+                try await history(message, .sent, at: now, detail: wamid, on: db)
+                done.append(outcome.claim.outboxID)
+            case .failed(let code, let title, let detail):
+                // Only a message still on its way can fail here; one Meta already reported on keeps that status.
+                if message.status == .queued || message.status == .sending {
+                    message.status = .failed
+                    message.statusAt = now
+                    message.errorCode = code
+                    message.errorTitle = title
+                    message.errorDetail = detail
+                }
+                try await history(message, .failed, at: now, code: code, detail: "\(title): \(detail)", on: db)
+                done.append(outcome.claim.outboxID)
+            case .retry(let after, let code, let detail, let pauseAccount):
+                let next = now.addingTimeInterval(after)
+                message.status = .queued
+                try await db.sql.update("outbox").set("available_at", to: next).set("lease_owner", to: SQLLiteral.null)
+                    .set("lease_until", to: SQLLiteral.null).where("id", .equal, outcome.claim.outboxID).run()
+                if pauseAccount {
+                    try await db.sql.update("send_pacing").set("paused_until", to: next.timeIntervalSince1970)
+                        .set("pause_reason", to: "throughput limit (\(code.map(String.init) ?? "-"))")
+                        .where("id", .equal, outcome.claim.accountID).run()
+                }
+                try await history(message, "retrying", at: now, code: code,
+                                  detail: "attempt \(outcome.claim.attempt) failed: \(detail); next attempt in \(String(format: "%.1f", after)) s", on: db)
+            case .reauthorize(let code, let detail):
+                message.status = .queued
+                // Not the message's fault: the attempt is given back.
+                try await db.sql.raw("""
+                    UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 WHERE id = \(bind: outcome.claim.outboxID)
+                    """).run()
+                try await history(message, "held", at: now, code: code, detail: "the account needs re-authorisation: \(detail)", on: db)
+                if try await AccountHealth.requireReauthorization(outcome.claim.accountID, reason: detail, at: now, on: db) {
+                    changedWorkspaces.insert(message.workspaceID)
+                }
+            }
+            message.updatedAt = now
+            try await message.update(on: db)
+            if message.status != previous, message.status != .queued {
+                try await WorkspaceEvents.record(.messageStatusChanged, workspaceID: message.workspaceID,
+                                                 data: try MessageStatusEventData(message, previous: previous), at: now, on: db)
+            }
+        }
+        if !done.isEmpty { try await db.sql.delete(from: "outbox").where("id", .in, done).run() }
+        try await StatusReconciliation.attachEarlyStatuses(of: messages.filter { $0.wamid != nil }, at: now, on: db)
+        return changedWorkspaces
+    }
+
+    private static func history(_ message: Message, _ status: MessageStatus, at time: Date, code: Int? = nil, detail: String?,
+                                on db: Database) async throws {
+        try await history(message, status.rawValue, at: time, code: code, detail: detail, on: db)
+    }
+
+    private static func history(_ message: Message, _ status: String, at time: Date, code: Int? = nil, detail: String?,
+                                on db: Database) async throws {
+        try await MessageHistory(messageID: try message.requireID(), status: status, at: time, errorCode: code, detail: detail).create(on: db)
+    }
+}
+
+/// Meta's statuses can arrive before the dispatcher has stored the wamid (its answer and the webhook race).
+/// They are kept without a message; once the wamid is stored, they are attached and applied.
+enum StatusReconciliation {
+    static func attachEarlyStatuses(of messages: [Message], at now: Date, on db: Database) async throws {
+        let wamids = messages.compactMap(\.wamid)
+        guard !wamids.isEmpty else { return }
+        let orphans = try await MessageStatusEvent.query(on: db).filter(\.$messageID == nil).filter(\.$wamid ~~ wamids)
+            .sort(\.$occurredAt).all()
+        for event in orphans {
+            guard let message = messages.first(where: { $0.wamid == event.wamid && $0.accountID == event.accountID }),
+                  let value = try? JSONDecoder().decode(Status.self, from: Data(event.raw.utf8)) else { continue }
+            event.messageID = message.id
+            try await event.update(on: db)
+            try await MessageStatusApplier.apply(value, to: message, occurredAt: event.occurredAt, at: now, on: db)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Pacing as plain arithmetic over times in unix seconds, so the rules are testable without a database.
+/// The state it works on lives in `send_pacing` and `pair_pacing`, shared by every dispatcher process.
+enum SendPacing {
+    /// Meta's pair rate is about one message per 6 s from one number to one user, with bursts of up to 45
+    /// that borrow from future quota (facts §5). We allow bursts of 20: enough for a conversation's quick
+    /// replies, and well inside the burst Meta tolerates, so 131056 stays rare.
+    static let pairInterval = 6.0
+    static let pairBurst = 20
+
+    /// The earliest send time for the next message to one recipient, and the new theoretical arrival time
+    /// (GCRA: a burst of `burst` at once, then one per `interval`).
+    static func pairSlot(theoreticalArrival: Double?, now: Double, interval: Double = pairInterval,
+                         burst: Int = pairBurst) -> (sendAt: Double, theoreticalArrival: Double) {
+        let arrival = max(theoreticalArrival ?? now, now)
+        let tolerance = Double(max(burst, 1) - 1) * interval
+        return (max(now, arrival - tolerance), arrival + interval)
+    }
+
+    /// Evenly spaced send slots for up to `wanted` messages of one account at `rate` per second, starting at
+    /// the account's next free slot, and only those that fall before `now + horizon` (the rest wait for a
+    /// later claim, so a backlog of one account never holds rows it cannot send soon). Slots 1/rate apart
+    /// put at most `rate` sends in any one-second window.
+    static func accountSlots(nextSlot: Double, now: Double, rate: Int, wanted: Int,
+                             horizon: Double) -> (slots: [Double], nextSlot: Double) {
+        let interval = 1.0 / Double(max(rate, 1))
+        let start = max(nextSlot, now)
+        let room = Int(((now + horizon - start) / interval).rounded(.up))
+        let count = min(wanted, max(0, room))
+        let slots = (0..<count).map { start + Double($0) * interval }
+        return (slots, start + Double(count) * interval)
+    }
+}
