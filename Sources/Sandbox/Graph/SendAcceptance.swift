@@ -55,7 +55,8 @@ extension SandboxState {
         let record = SentMessage(
             id: newWamid(phoneNumberId: number.phoneNumberId), to: waID, recipientUserId: message.recipient,
             type: message.content.type, templateName: templateName, bizOpaqueCallbackData: message.bizOpaqueCallbackData,
-            pricingCategory: category, acceptedAt: Int(now.timeIntervalSince1970), conversationId: randomHex(32),
+            pricingCategory: category, acceptedAt: Int(now.timeIntervalSince1970),
+            acceptedAtMs: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)), conversationId: randomHex(32),
             statuses: [])
         log(record, phoneNumberId: number.phoneNumberId)
         counters.messagesAccepted += 1

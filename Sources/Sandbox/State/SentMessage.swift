@@ -12,6 +12,8 @@ public struct SentMessage: Sendable, Codable, Hashable {
     public var pricingCategory: String
     /// Unix seconds.
     public var acceptedAt: Int
+    /// Unix milliseconds: enough to check a sender's pacing within a second.
+    public var acceptedAtMs: Int64
     /// The `conversation.id` its statuses carry.
     public var conversationId: String
     /// Statuses whose webhook the receiver accepted, in delivery order.

@@ -18,6 +18,8 @@ public enum Role: String, Codable, CaseIterable, Sendable, Comparable {
 public enum Permission: String, Sendable, CaseIterable {
     /// Agents and up.
     case read
+    /// Agents and up: sending messages and working the inbox (read, archive, block).
+    case message
     /// Managers, admins and owners.
     case write
     /// Owners: members and API keys.
@@ -28,7 +30,7 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Whether a principal with this role and platform flag holds the permission.
     public func isGranted(role: Role, isPlatformAdmin: Bool) -> Bool {
         switch self {
-        case .read: true
+        case .read, .message: true
         case .write: role >= .manager
         case .manageAccess: role == .owner
         case .platform: isPlatformAdmin
@@ -38,7 +40,7 @@ public enum Permission: String, Sendable, CaseIterable {
     /// The least role that holds the permission (platform needs the installation flag instead).
     public var minimumRole: Role? {
         switch self {
-        case .read: .agent
+        case .read, .message: .agent
         case .write: .manager
         case .manageAccess: .owner
         case .platform: nil

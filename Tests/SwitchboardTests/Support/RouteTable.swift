@@ -19,6 +19,7 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
             .replacingOccurrences(of: ":keyID", with: target.keyIDs[.agent]!.uuidString)
             .replacingOccurrences(of: ":accountID", with: target.accountID.uuidString)
             .replacingOccurrences(of: ":conversationID", with: target.conversationID.uuidString)
+            .replacingOccurrences(of: ":messageID", with: target.messageID.uuidString)
     }
 
     var takesIDs: Bool { template.contains(":") }
@@ -51,9 +52,13 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
         .init(method: .GET, template: "/api/v1/conversations", permission: .read, body: { _ in nil }),
         .init(method: .GET, template: "/api/v1/conversations/:conversationID", permission: .read, body: { _ in nil }),
         .init(method: .GET, template: "/api/v1/conversations/:conversationID/messages", permission: .read, body: { _ in nil }),
-        .init(method: .POST, template: "/api/v1/conversations/:conversationID/read", permission: .write, body: { _ in nil }),
-        .init(method: .POST, template: "/api/v1/conversations/:conversationID/archive", permission: .write, body: { _ in nil }),
-        .init(method: .POST, template: "/api/v1/conversations/:conversationID/block", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/conversations/:conversationID/read", permission: .message, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/conversations/:conversationID/archive", permission: .message, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/conversations/:conversationID/block", permission: .message, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/messages", permission: .message, body: { _ in
+            SendBody(to: "+1555\(Int.random(in: 1_000_000...9_999_999))", type: "template", template: .init(name: "hello_world", language: .init(code: "en_US")))
+        }),
+        .init(method: .GET, template: "/api/v1/messages/:messageID", permission: .read, body: { _ in nil }),
     ]
 }
 
@@ -62,4 +67,16 @@ extension Application {
     func send(_ route: RouteCase, key: String, ids target: SeededWorkspace) async throws -> Reply {
         try await send(route.method, route.path(ids: target), key: key, json: route.body(target))
     }
+}
+
+/// A send body for the route table: a template, which needs no open window.
+struct SendBody: Encodable, Sendable {
+    struct Template: Encodable, Sendable {
+        struct Language: Encodable, Sendable { var code: String }
+        var name: String
+        var language: Language
+    }
+    var to: String
+    var type: String
+    var template: Template
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Testing
 @testable import Switchboard
 import Vapor
 
@@ -14,6 +15,8 @@ struct SeededWorkspace {
     var accountID: UUID
     /// A conversation on that account with one inbound message.
     var conversationID: UUID
+    /// That inbound message.
+    var messageID: UUID
 
     func key(_ role: Role) -> String { keys[role]! }
     func memberID(_ role: Role) -> UUID { members[role]!.id! }
@@ -22,7 +25,9 @@ struct SeededWorkspace {
 enum Seed {
     static let tables = ["workspaces", "members", "memberships", "api_keys", "sessions", "audit_events", "secrets",
                          "whatsapp_accounts", "whatsapp_settings", "webhook_deliveries", "unrouted_changes", "contacts",
-                         "conversations", "messages", "message_status_events"]
+                         "conversations", "messages", "message_status_events", "outbox", "send_pacing", "pair_pacing",
+                         "message_history", "idempotency_keys", "events", "webhook_endpoints", "event_deliveries",
+                         "event_delivery_attempts"]
 
     static let password = "correct horse battery"
 
@@ -58,8 +63,9 @@ enum Seed {
             CreateAccountInput(name: "Main \(slug)", provider: .sandbox, phoneNumberId: phoneNumberID(), isDefault: true),
             context: AuditContext(actor: .system("test"), workspaceID: workspaceID, requestID: nil), writer: app.transactor)
         let conversationID = try await conversation(app, workspaceID: workspaceID, accountID: account.id, name: "Contact of \(slug)")
+        let messageID = try #require(try await Message.query(on: app.db).filter(\.$conversationID == conversationID).first()?.id)
         return SeededWorkspace(id: workspaceID, slug: slug, members: members, keys: keys, keyIDs: keyIDs, accountID: account.id,
-                               conversationID: conversationID)
+                               conversationID: conversationID, messageID: messageID)
     }
 
     /// A contact, an open conversation with it on `accountID`, and one inbound text.

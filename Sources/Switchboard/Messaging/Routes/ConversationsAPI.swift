@@ -23,7 +23,7 @@ struct ConversationsAPI {
             response: "MessagePage", errors: [404]), use: messages)
         for action in [ConversationService.Action.read, .archive, .block] {
             conversations.api(.POST, ":conversationID", .constant(action.rawValue), operation: .init(
-                "\(action.rawValue)Conversation", summary(action), permission: .write, response: "Conversation", errors: [404])) { req in
+                "\(action.rawValue)Conversation", summary(action), permission: .message, response: "Conversation", errors: [404])) { req in
                 try await req.conversations.apply(action, to: try req.uuid("conversationID"), context: try req.auditContext, writer: req.transactor)
             }
         }

@@ -8,7 +8,7 @@ struct MessagesAPI {
         messages.api(.POST, operation: .init(
             "sendMessage",
             "Queue a message: `to` (E.164) or `recipient` (user id), `type` and the Cloud API object of that type; optional `replyTo`, `accountId`, `agentId`. Send an `Idempotency-Key` header to make retries safe",
-            permission: .write, request: "SendMessage", success: 202, response: "MessageDetail", errors: [409]), use: send)
+            permission: .message, request: "SendMessage", success: 202, response: "MessageDetail", errors: [409]), use: send)
         messages.api(.GET, ":messageID", operation: .init(
             "getMessage", "One message with the account that sent it, the resolver's decision and its status history",
             permission: .read, response: "MessageDetail", errors: [404]), use: get)

@@ -34,11 +34,12 @@ enum SendOutcomes {
             switch outcome.result {
             case .sent(let wamid):
                 if message.wamid == nil { message.wamid = wamid }
+                // Meta's own `sent` (or later) may have arrived first; then it is in the history already.
                 if let rank = StatusOrder.rank(message.status), rank < StatusOrder.rank(.sent)! {
                     message.status = .sent
                     message.statusAt = now
+                    try await history(message, .sent, at: now, detail: wamid, on: db)
                 }
-                try await history(message, .sent, at: now, detail: wamid, on: db)
                 done.append(outcome.claim.outboxID)
             case .failed(let code, let title, let detail):
                 // Only a message still on its way can fail here; one Meta already reported on keeps that status.

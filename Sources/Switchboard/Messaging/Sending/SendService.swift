@@ -204,8 +204,19 @@ enum MessageQueries {
               let contact = try await Contact.find(message.contactID, on: db) else {
             throw Problem.notFound("The message")
         }
-        let history = try await MessageHistory.query(on: db).filter(\.$messageID == id)
-            .sort(\.$occurredAt).sort(\.$id).all()
-        return try MessageDetailDTO(message, contact: contact, history: history)
+        let history = try await MessageHistory.query(on: db).filter(\.$messageID == id).sort(\.$occurredAt).all()
+        return try MessageDetailDTO(message, contact: contact, history: lifeOrder(history))
+    }
+
+    /// The history in the order of the message's life: the steps before the provider accepted it by time, then
+    /// Meta's statuses by rank. Meta's timestamps are whole seconds and its webhooks can beat our own record
+    /// of the acceptance, so time alone would put `delivered` before `sent`.
+    static func lifeOrder(_ history: [MessageHistory]) -> [MessageHistory] {
+        func phase(_ step: MessageHistory) -> Int {
+            guard let status = MessageStatus(rawValue: step.status), let rank = StatusOrder.rank(status),
+                  rank >= StatusOrder.rank(.sent)! else { return 0 }
+            return rank
+        }
+        return history.enumerated().sorted { (phase($0.element), $0.offset) < (phase($1.element), $1.offset) }.map(\.element)
     }
 }
