@@ -12,6 +12,8 @@ public struct AccountDTO: Content, Equatable {
     public var webhookUrl: String?
     /// The token to paste into Meta's webhook settings; it proves a verification request comes from the owner.
     public var verifyToken: String
+    /// The send rate the dispatchers keep for this number.
+    public var messagesPerSecond: Int
     public var status: AccountStatus
     public var isActive: Bool
     public var isDefault: Bool
@@ -37,6 +39,7 @@ public struct AccountDTO: Content, Equatable {
         displayPhoneNumber = row.displayPhoneNumber
         webhookUrl = row.webhookURL
         verifyToken = row.verifyToken
+        messagesPerSecond = row.messagesPerSecond
         status = row.status
         isActive = row.isActive
         isDefault = row.isDefault
@@ -58,7 +61,7 @@ public struct AccountDTO: Content, Equatable {
 public struct CreateAccountInput: APIInput, Encodable {
     public static let fields: Set<String> = [
         "name", "provider", "phoneNumberId", "businessAccountId", "displayPhoneNumber", "accessToken", "appSecret",
-        "webhookUrl", "evolutionApiUrl", "evolutionApiKey", "evolutionInstanceName", "ownerMemberId", "isDefault",
+        "webhookUrl", "evolutionApiUrl", "evolutionApiKey", "evolutionInstanceName", "ownerMemberId", "isDefault", "messagesPerSecond",
     ]
     public var name: String
     public var provider: AccountProvider?
@@ -73,11 +76,12 @@ public struct CreateAccountInput: APIInput, Encodable {
     public var evolutionInstanceName: String?
     public var ownerMemberId: UUID?
     public var isDefault: Bool?
+    public var messagesPerSecond: Int?
 
     public init(name: String, provider: AccountProvider? = nil, phoneNumberId: String? = nil, businessAccountId: String? = nil,
                 displayPhoneNumber: String? = nil, accessToken: String? = nil, appSecret: String? = nil, webhookUrl: String? = nil,
                 evolutionApiUrl: String? = nil, evolutionApiKey: String? = nil, evolutionInstanceName: String? = nil,
-                ownerMemberId: UUID? = nil, isDefault: Bool? = nil) {
+                ownerMemberId: UUID? = nil, isDefault: Bool? = nil, messagesPerSecond: Int? = nil) {
         self.name = name
         self.provider = provider
         self.phoneNumberId = phoneNumberId
@@ -91,13 +95,15 @@ public struct CreateAccountInput: APIInput, Encodable {
         self.evolutionInstanceName = evolutionInstanceName
         self.ownerMemberId = ownerMemberId
         self.isDefault = isDefault
+        self.messagesPerSecond = messagesPerSecond
     }
 }
 
 /// A partial update: a field that is absent stays as it is. An empty `accessToken` or `appSecret` also keeps
 /// the stored one (the dashboard's blank password field); an empty `webhookUrl` clears it.
 public struct UpdateAccountInput: APIInput, Encodable {
-    public static let fields: Set<String> = ["name", "accessToken", "appSecret", "webhookUrl", "displayPhoneNumber", "isDefault", "isActive"]
+    public static let fields: Set<String> = ["name", "accessToken", "appSecret", "webhookUrl", "displayPhoneNumber", "isDefault", "isActive",
+                                             "messagesPerSecond"]
     public var name: String?
     public var accessToken: String?
     public var appSecret: String?
@@ -105,9 +111,10 @@ public struct UpdateAccountInput: APIInput, Encodable {
     public var displayPhoneNumber: String?
     public var isDefault: Bool?
     public var isActive: Bool?
+    public var messagesPerSecond: Int?
 
     public init(name: String? = nil, accessToken: String? = nil, appSecret: String? = nil, webhookUrl: String? = nil,
-                displayPhoneNumber: String? = nil, isDefault: Bool? = nil, isActive: Bool? = nil) {
+                displayPhoneNumber: String? = nil, isDefault: Bool? = nil, isActive: Bool? = nil, messagesPerSecond: Int? = nil) {
         self.name = name
         self.accessToken = accessToken
         self.appSecret = appSecret
@@ -115,5 +122,6 @@ public struct UpdateAccountInput: APIInput, Encodable {
         self.displayPhoneNumber = displayPhoneNumber
         self.isDefault = isDefault
         self.isActive = isActive
+        self.messagesPerSecond = messagesPerSecond
     }
 }

@@ -4,13 +4,13 @@ enum AccountSchemas {
     static let account = Schema.object([
         "id": .uuid, "name": .string(), "provider": provider, "phoneNumberId": .string(nullable: true),
         "businessAccountId": .string(nullable: true), "displayPhoneNumber": .string(nullable: true), "webhookUrl": .string(nullable: true),
-        "verifyToken": .string(), "status": .enumeration(AccountStatus.allCases.map(\.rawValue)), "isActive": .boolean,
+        "verifyToken": .string(), "messagesPerSecond": .integer(min: 1, max: 1000), "status": .enumeration(AccountStatus.allCases.map(\.rawValue)), "isActive": .boolean,
         "isDefault": .boolean, "isPlatform": .boolean, "ownerType": .enumeration(AccountOwnerType.allCases.map(\.rawValue)),
         "ownerMemberId": Schema(type: ["string", "null"], format: "uuid"), "accessTokenLast4": .string(nullable: true),
         "hasAppSecret": .boolean, "evolutionApiUrl": .string(nullable: true), "evolutionInstanceName": .string(nullable: true),
         "evolutionApiKeyLast4": .string(nullable: true), "createdBy": .string(nullable: true), "updatedBy": .string(nullable: true),
         "createdAt": .dateTime, "updatedAt": .dateTime,
-    ], required: ["id", "name", "provider", "verifyToken", "status", "isActive", "isDefault", "isPlatform", "ownerType",
+    ], required: ["id", "name", "provider", "verifyToken", "messagesPerSecond", "status", "isActive", "isDefault", "isPlatform", "ownerType",
                   "hasAppSecret", "createdAt", "updatedAt"])
 
     static let step = Schema.object([
@@ -26,11 +26,12 @@ enum AccountSchemas {
             "businessAccountId": .string(min: 3, max: 32), "displayPhoneNumber": .string(max: 32),
             "accessToken": .string(min: 10, max: 4096), "appSecret": .string(min: 8, max: 512), "webhookUrl": .string(max: 2048),
             "evolutionApiUrl": .string(max: 2048), "evolutionApiKey": .string(min: 8), "evolutionInstanceName": .string(max: 120),
-            "ownerMemberId": .uuid, "isDefault": .boolean,
+            "ownerMemberId": .uuid, "isDefault": .boolean, "messagesPerSecond": .integer(min: 1, max: 1000),
         ], required: ["name"]),
         "UpdateAccount": .object([
             "name": .string(min: 2, max: 120), "accessToken": .string(max: 4096), "appSecret": .string(max: 512),
             "webhookUrl": .string(max: 2048), "displayPhoneNumber": .string(max: 32), "isDefault": .boolean, "isActive": .boolean,
+            "messagesPerSecond": .integer(min: 1, max: 1000),
         ], required: []),
         "Decision": .object([
             "account": Schema(type: ["object", "null"], properties: [

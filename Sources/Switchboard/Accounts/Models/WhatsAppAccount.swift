@@ -23,6 +23,8 @@ public final class WhatsAppAccount: Model, @unchecked Sendable {
     @OptionalField(key: "evolution_api_key_secret_id") public var evolutionAPIKeySecretID: UUID?
     @OptionalField(key: "evolution_instance_name") public var evolutionInstanceName: String?
     @OptionalField(key: "webhook_url") public var webhookURL: String?
+    /// The send rate dispatchers keep for this number (Meta: 80 by default, up to 1,000 after an upgrade).
+    @Field(key: "messages_per_second") public var messagesPerSecond: Int
     @Field(key: "status") public var status: AccountStatus
     @Field(key: "is_active") public var isActive: Bool
     @Field(key: "is_default") public var isDefault: Bool

@@ -15,6 +15,7 @@ struct AccountRow: Decodable, Sendable {
     var displayPhoneNumber: String?
     var webhookURL: String?
     var verifyToken: String
+    var messagesPerSecond: Int
     var status: AccountStatus
     var isActive: Bool
     var isDefault: Bool
@@ -35,7 +36,7 @@ struct AccountRow: Decodable, Sendable {
         case id, name, provider, status
         case workspaceID = "workspace_id", nameKey = "name_key", phoneNumberID = "phone_number_id"
         case businessAccountID = "business_account_id", displayPhoneNumber = "display_phone_number", webhookURL = "webhook_url"
-        case verifyToken = "verify_token", isActive = "is_active", isDefault = "is_default", isPlatform = "is_platform"
+        case verifyToken = "verify_token", messagesPerSecond = "messages_per_second", isActive = "is_active", isDefault = "is_default", isPlatform = "is_platform"
         case ownerType = "owner_type", ownerMemberID = "owner_member_id", appSecretSecretID = "app_secret_secret_id"
         case evolutionAPIURL = "evolution_api_url", evolutionInstanceName = "evolution_instance_name"
         case accessTokenLast4 = "access_token_last4", evolutionAPIKeyLast4 = "evolution_api_key_last4"
@@ -44,7 +45,7 @@ struct AccountRow: Decodable, Sendable {
 
     static let columns = [
         "id", "workspace_id", "name", "name_key", "provider", "phone_number_id", "business_account_id", "display_phone_number",
-        "webhook_url", "verify_token", "status", "is_active", "is_default", "is_platform", "owner_type", "owner_member_id",
+        "webhook_url", "verify_token", "messages_per_second", "status", "is_active", "is_default", "is_platform", "owner_type", "owner_member_id",
         "app_secret_secret_id", "evolution_api_url", "evolution_instance_name", "created_by", "updated_by", "created_at", "updated_at",
     ]
 

@@ -43,6 +43,7 @@ enum AccountRules {
         checks.text("displayPhoneNumber", input.displayPhoneNumber, max: 32, required: false)
         if let url = input.webhookUrl, !url.isEmpty, let problem = webhookURLProblem(url) { checks.fail("webhookUrl", problem) }
         if let secret = input.appSecret, !(8...512).contains(secret.count) { checks.fail("appSecret", "must be 8 to 512 characters") }
+        checkRate(input.messagesPerSecond, into: &checks)
         switch provider {
         case .cloudAPI, .sandbox:
             if input.phoneNumberId == nil { checks.fail("phoneNumberId", "is required for \(provider.rawValue) accounts") }
@@ -63,6 +64,14 @@ enum AccountRules {
             break
         }
         return (checks, provider)
+    }
+
+    /// Meta's throughput levels run from 20 (coexistence numbers) through 80 (default) to 1,000 per second.
+    static let rates = 1...1000
+    static let defaultRate = 80
+
+    static func checkRate(_ rate: Int?, into checks: inout FieldChecks) {
+        if let rate, !rates.contains(rate) { checks.fail("messagesPerSecond", "must be from \(rates.lowerBound) to \(rates.upperBound)") }
     }
 
     static func checkToken(_ token: String?, required: Bool, into checks: inout FieldChecks) {

@@ -63,6 +63,7 @@ public struct AccountService: Sendable {
                 account.displayPhoneNumber = input.displayPhoneNumber?.trimmingCharacters(in: .whitespaces)
                 account.webhookURL = input.webhookUrl.flatMap { $0.isEmpty ? nil : $0 }
                 account.verifyToken = verifyToken
+                account.messagesPerSecond = input.messagesPerSecond ?? AccountRules.defaultRate
                 account.evolutionAPIURL = input.evolutionApiUrl
                 account.evolutionInstanceName = input.evolutionInstanceName?.trimmingCharacters(in: .whitespaces)
                 account.status = AccountRules.initialStatus(for: provider)
@@ -100,6 +101,7 @@ public struct AccountService: Sendable {
             if let url = input.webhookUrl, !url.isEmpty, let problem = AccountRules.webhookURLProblem(url) { checks.fail("webhookUrl", problem) }
             if let phone = input.displayPhoneNumber { checks.text("displayPhoneNumber", phone, max: 32, required: false) }
             if input.isDefault == false { checks.fail("isDefault", "cannot be cleared directly; make another account the default") }
+            AccountRules.checkRate(input.messagesPerSecond, into: &checks)
             try checks.check()
             let time = clock.now()
             let (dto, platform) = try await writing(writer) { db in
@@ -113,6 +115,10 @@ public struct AccountService: Sendable {
                 if let phone = input.displayPhoneNumber, phone != account.displayPhoneNumber {
                     account.displayPhoneNumber = phone.isEmpty ? nil : phone
                     changed.append("displayPhoneNumber")
+                }
+                if let rate = input.messagesPerSecond, rate != account.messagesPerSecond {
+                    account.messagesPerSecond = rate
+                    changed.append("messagesPerSecond")
                 }
                 if let url = input.webhookUrl, (url.isEmpty ? nil : url) != account.webhookURL {
                     account.webhookURL = url.isEmpty ? nil : url

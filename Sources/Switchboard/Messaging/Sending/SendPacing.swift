@@ -26,7 +26,8 @@ enum SendPacing {
                              horizon: Double) -> (slots: [Double], nextSlot: Double) {
         let interval = 1.0 / Double(max(rate, 1))
         let start = max(nextSlot, now)
-        let room = Int(((now + horizon - start) / interval).rounded(.up))
+        // Slots strictly before the horizon's end (the small epsilon keeps float error from adding one).
+        let room = Int(((now + horizon - start) / interval - 1e-9).rounded(.up))
         let count = min(wanted, max(0, room))
         let slots = (0..<count).map { start + Double($0) * interval }
         return (slots, start + Double(count) * interval)
