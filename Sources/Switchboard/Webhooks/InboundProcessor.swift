@@ -270,11 +270,10 @@ struct ChangeEffects {
         if let message = try await Message.query(on: db).filter(\.$accountID == owner.accountID).filter(\.$wamid == status.id).first() {
             return message
         }
-        guard let callback = status.bizOpaqueCallbackData, let id = UUID(uuidString: callback),
-              let message = try await Message.query(on: db).filter(\.$id == id).filter(\.$accountID == owner.accountID)
-                .filter(\.$direction == .outbound).filter(\.$wamid == nil).first() else { return nil }
-        message.wamid = status.id
-        try await message.update(on: db)
+        guard let callback = status.bizOpaqueCallbackData, let id = UUID(uuidString: callback) else { return nil }
+        // Whoever stores the wamid first (this, a concurrent webhook or the dispatcher), the message is then linked.
+        _ = try await MessageTransitions.setWamid(id, wamid: status.id, accountID: owner.accountID, on: db)
+        guard let message = try await Message.find(id, on: db), message.accountID == owner.accountID, message.wamid == status.id else { return nil }
         return message
     }
 

@@ -30,31 +30,30 @@ enum SendOutcomes {
         var changedWorkspaces = Set<UUID>()
         for outcome in outcomes {
             guard let message = byID[outcome.claim.messageID] else { continue }
+            let id = outcome.claim.messageID
             let previous = message.status
+            var moved = false
             switch outcome.result {
             case .sent(let wamid):
-                if message.wamid == nil { message.wamid = wamid }
+                if try await MessageTransitions.setWamid(id, wamid: wamid, accountID: message.accountID, on: db) { message.wamid = wamid }
                 // Meta's own `sent` (or later) may have arrived first; then it is in the history already.
-                if let rank = StatusOrder.rank(message.status), rank < StatusOrder.rank(.sent)! {
-                    message.status = .sent
-                    message.statusAt = now
-                    try await history(message, .sent, at: now, detail: wamid, on: db)
-                }
+                moved = try await MessageTransitions.advance(id, to: .sent, at: now, now: now, on: db)
+                if moved { try await history(id, MessageStatus.sent.rawValue, at: now, detail: wamid, on: db) }
                 done.append(outcome.claim.outboxID)
             case .failed(let code, let title, let detail):
-                // Only a message still on its way can fail here; one Meta already reported on keeps that status.
-                if message.status == .queued || message.status == .sending {
-                    message.status = .failed
-                    message.statusAt = now
+                // The provider refused it, so no status of Meta's can exist for it: it fails from queued or sending.
+                let failure = MessageTransitions.Failure(code: code, title: title, detail: detail)
+                moved = try await MessageTransitions.advance(id, to: .failed, at: now, now: now, failure: failure, on: db)
+                if moved {
                     message.errorCode = code
                     message.errorTitle = title
                     message.errorDetail = detail
+                    try await history(id, MessageStatus.failed.rawValue, at: now, code: code, detail: "\(title): \(detail)", on: db)
                 }
-                try await history(message, .failed, at: now, code: code, detail: "\(title): \(detail)", on: db)
                 done.append(outcome.claim.outboxID)
             case .retry(let after, let code, let detail, let pauseAccount):
                 let next = now.addingTimeInterval(after)
-                message.status = .queued
+                try await MessageTransitions.requeue(id, now: now, on: db)
                 try await db.sql.update("outbox").set("available_at", to: next).set("lease_owner", to: SQLLiteral.null)
                     .set("lease_until", to: SQLLiteral.null).where("id", .equal, outcome.claim.outboxID).run()
                 if pauseAccount {
@@ -62,22 +61,22 @@ enum SendOutcomes {
                         .set("pause_reason", to: "throughput limit (\(code.map(String.init) ?? "-"))")
                         .where("id", .equal, outcome.claim.accountID).run()
                 }
-                try await history(message, "retrying", at: now, code: code,
+                try await history(id, "retrying", at: now, code: code,
                                   detail: "attempt \(outcome.claim.attempt) failed: \(detail); next attempt in \(String(format: "%.1f", after)) s", on: db)
             case .reauthorize(let code, let detail):
-                message.status = .queued
+                try await MessageTransitions.requeue(id, now: now, on: db)
                 // Not the message's fault: the attempt is given back.
                 try await db.sql.raw("""
                     UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 WHERE id = \(bind: outcome.claim.outboxID)
                     """).run()
-                try await history(message, "held", at: now, code: code, detail: "the account needs re-authorisation: \(detail)", on: db)
+                try await history(id, "held", at: now, code: code, detail: "the account needs re-authorisation: \(detail)", on: db)
                 if try await AccountHealth.requireReauthorization(outcome.claim.accountID, reason: detail, at: now, on: db) {
                     changedWorkspaces.insert(message.workspaceID)
                 }
             }
-            message.updatedAt = now
-            try await message.update(on: db)
-            if message.status != previous, message.status != .queued {
+            if moved {
+                if case .sent = outcome.result { message.status = .sent } else { message.status = .failed }
+                message.statusAt = now
                 try await WorkspaceEvents.record(.messageStatusChanged, workspaceID: message.workspaceID,
                                                  data: try MessageStatusEventData(message, previous: previous), at: now, on: db)
             }
@@ -87,17 +86,11 @@ enum SendOutcomes {
         return changedWorkspaces
     }
 
-    private static func history(_ message: Message, _ status: MessageStatus, at time: Date, code: Int? = nil, detail: String?,
+    private static func history(_ messageID: UUID, _ status: String, at time: Date, code: Int? = nil, detail: String?,
                                 on db: Database) async throws {
-        try await history(message, status.rawValue, at: time, code: code, detail: detail, on: db)
-    }
-
-    private static func history(_ message: Message, _ status: String, at time: Date, code: Int? = nil, detail: String?,
-                                on db: Database) async throws {
-        try await MessageHistory(messageID: try message.requireID(), status: status, at: time, errorCode: code, detail: detail).create(on: db)
+        try await MessageHistory(messageID: messageID, status: status, at: time, errorCode: code, detail: detail).create(on: db)
     }
 }
-
 /// Meta's statuses can arrive before the dispatcher has stored the wamid (its answer and the webhook race).
 /// They are kept without a message; once the wamid is stored, they are attached and applied.
 enum StatusReconciliation {
