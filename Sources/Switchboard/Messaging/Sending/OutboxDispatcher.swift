@@ -75,11 +75,26 @@ public final class OutboxDispatcher: Sendable {
                 return outcomes
             }
         }.value
-        let finished = clock.now()
-        let changed = try await app.transactor { db in try await SendOutcomes.commit(outcomes, at: finished, on: db) }
+        let changed = try await recordOutcomes(outcomes)
         for workspace in changed { await app.switchboard.decisions.invalidate(workspaceID: workspace, platform: true) }
         record(outcomes)
         return claimed.count
+    }
+
+    /// The provider has answered, so losing these outcomes would mean sending again after the lease expires:
+    /// a failed commit (a deadlock, the database restarting) is tried again before giving up.
+    private func recordOutcomes(_ outcomes: [SendOutcome]) async throws -> Set<UUID> {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let finished = clock.now()
+                return try await app.transactor { db in try await SendOutcomes.commit(outcomes, at: finished, on: db) }
+            } catch where attempt < 6 {
+                app.logger.warning("recording send outcomes failed; trying again", metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: error).prefix(300))"])
+                try? await Task.sleep(for: .milliseconds(200 * attempt))
+            }
+        }
     }
 
     private func send(_ claim: ClaimedSend, material: SendMaterial) async -> SendOutcome {
