@@ -32,11 +32,4 @@ struct EventRetryPolicyTests {
         #expect(policy.nextAttempt(afterAttempt: 20, createdAt: created, now: late, jitter: 0.5) == nil)
         #expect(policy.nextAttempt(afterAttempt: 2, createdAt: created, now: created.addingTimeInterval(25 * 3600), jitter: 0) == nil)
     }
-
-    @Test("random jitter stays in [0, 1)")
-    func unitInterval() {
-        #expect(RandomSource { Array(repeating: 0xFF, count: $0) }.unitInterval() < 1)
-        #expect(RandomSource { Array(repeating: 0, count: $0) }.unitInterval() == 0)
-        for _ in 0..<100 { #expect((0..<1).contains(RandomSource.system.unitInterval())) }
-    }
 }

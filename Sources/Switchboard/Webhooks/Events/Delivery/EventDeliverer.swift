@@ -148,7 +148,7 @@ public final class EventDeliverer: Sendable {
         let now = clock.now()
         let attempts = job.attempts + (outcome.attempted ? 1 : 0)
         let next = outcome.attempted && !outcome.succeeded
-            ? policy.nextAttempt(afterAttempt: attempts, createdAt: job.createdAt, now: now, jitter: app.switchboard.clients.random.unitInterval())
+            ? policy.nextAttempt(afterAttempt: attempts, createdAt: job.createdAt, now: now, jitter: app.switchboard.clients.random.unit())
             : nil
         try await app.transactor { db in
             guard let delivery = try await EventDelivery.query(on: db).filter(\.$id == job.deliveryID)

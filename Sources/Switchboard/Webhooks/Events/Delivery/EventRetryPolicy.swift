@@ -33,11 +33,3 @@ public struct EventRetryPolicy: Sendable, Equatable {
         return next < createdAt.addingTimeInterval(window) ? next : nil
     }
 }
-
-extension RandomSource {
-    /// A uniform number in [0, 1) from 53 random bits.
-    func unitInterval() -> Double {
-        let value = bytes(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return Double(value >> 11) / Double(1 << 53)
-    }
-}
