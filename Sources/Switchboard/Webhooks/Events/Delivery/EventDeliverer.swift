@@ -143,7 +143,8 @@ public final class EventDeliverer: Sendable {
     }
 
     /// Stores the attempt and moves the delivery on: delivered, due again later, or failed. Only while this
-    /// deliverer still holds the lease: a delivery taken over by another is left to it.
+    /// deliverer still holds the lease: a delivery taken over by another is left to it. An attempt that was in flight
+    /// when its endpoint was deactivated is still logged as it went; the next claim fails the delivery.
     private func record(_ outcome: Outcome, of job: DeliveryJob, startedAt: Date) async throws {
         let now = clock.now()
         let attempts = job.attempts + (outcome.attempted ? 1 : 0)
@@ -152,7 +153,7 @@ public final class EventDeliverer: Sendable {
             : nil
         try await app.transactor { db in
             guard let delivery = try await EventDelivery.query(on: db).filter(\.$id == job.deliveryID)
-                .filter(\.$leaseOwner == self.owner).filter(\.$state == .pending).first() else { return }
+                .filter(\.$leaseOwner == self.owner).first() else { return }
             delivery.attempts = attempts
             delivery.lastStatusCode = outcome.statusCode
             delivery.lastError = outcome.error
