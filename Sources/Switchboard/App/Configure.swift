@@ -48,6 +48,7 @@ func registerRoutes(_ app: Application) throws {
     AccountsAPI().register(on: api)
     ConversationsAPI().register(on: api)
     MessagesAPI().register(on: api)
+    WebhookEndpointsAPI().register(on: api)
     DashboardRoutes().register(on: app.routes)
 }
 

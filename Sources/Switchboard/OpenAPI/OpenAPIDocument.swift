@@ -9,6 +9,7 @@ enum OpenAPIDocument {
         all.merge(TenancySchemas.all) { first, _ in first }
         all.merge(AccountSchemas.all) { first, _ in first }
         all.merge(MessagingSchemas.all) { first, _ in first }
+        all.merge(WebhookEndpointSchemas.all) { first, _ in first }
         return all
     }
 

@@ -20,6 +20,8 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
             .replacingOccurrences(of: ":accountID", with: target.accountID.uuidString)
             .replacingOccurrences(of: ":conversationID", with: target.conversationID.uuidString)
             .replacingOccurrences(of: ":messageID", with: target.messageID.uuidString)
+            .replacingOccurrences(of: ":endpointID", with: target.endpointID.uuidString)
+            .replacingOccurrences(of: ":deliveryID", with: target.deliveryID.uuidString)
     }
 
     var takesIDs: Bool { template.contains(":") }
@@ -59,6 +61,17 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
             SendBody(to: "+1555\(Int.random(in: 1_000_000...9_999_999))", type: "template", template: .init(name: "hello_world", language: .init(code: "en_US")))
         }),
         .init(method: .GET, template: "/api/v1/messages/:messageID", permission: .read, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/webhook-endpoints", permission: .read, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/webhook-endpoints", permission: .write,
+              body: { _ in CreateWebhookEndpointInput(url: "https://hooks.example.com/new", eventKinds: ["*"]) }),
+        .init(method: .GET, template: "/api/v1/webhook-endpoints/:endpointID", permission: .read, body: { _ in nil }),
+        .init(method: .PATCH, template: "/api/v1/webhook-endpoints/:endpointID", permission: .write,
+              body: { _ in UpdateWebhookEndpointInput(eventKinds: ["message.received"]) }),
+        .init(method: .DELETE, template: "/api/v1/webhook-endpoints/:endpointID", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/webhook-endpoints/:endpointID/rotate-secret", permission: .write, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/webhook-endpoints/:endpointID/test", permission: .write, body: { _ in nil }),
+        .init(method: .GET, template: "/api/v1/webhook-endpoints/:endpointID/deliveries", permission: .read, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/webhook-endpoints/:endpointID/deliveries/:deliveryID/replay", permission: .write, body: { _ in nil }),
     ]
 }
 

@@ -17,6 +17,10 @@ struct SeededWorkspace {
     var conversationID: UUID
     /// That inbound message.
     var messageID: UUID
+    /// An active webhook endpoint wanting every event kind (nothing listens at its URL: attempts fail at once).
+    var endpointID: UUID
+    /// A pending delivery of a test event to that endpoint.
+    var deliveryID: UUID
 
     func key(_ role: Role) -> String { keys[role]! }
     func memberID(_ role: Role) -> UUID { members[role]!.id! }
@@ -64,8 +68,12 @@ enum Seed {
             context: AuditContext(actor: .system("test"), workspaceID: workspaceID, requestID: nil), writer: app.transactor)
         let conversationID = try await conversation(app, workspaceID: workspaceID, accountID: account.id, name: "Contact of \(slug)")
         let messageID = try #require(try await Message.query(on: app.db).filter(\.$conversationID == conversationID).first()?.id)
+        let context = AuditContext(actor: .system("test"), workspaceID: workspaceID, requestID: nil)
+        let endpoint = try await WebhookEndpointService(app).create(
+            CreateWebhookEndpointInput(url: "http://127.0.0.1:9/hooks/\(slug)", eventKinds: ["*"]), context: context, writer: app.transactor)
+        let delivery = try await WebhookEndpointService(app).sendTest(endpoint.endpoint.id, context: context, writer: app.transactor)
         return SeededWorkspace(id: workspaceID, slug: slug, members: members, keys: keys, keyIDs: keyIDs, accountID: account.id,
-                               conversationID: conversationID, messageID: messageID)
+                               conversationID: conversationID, messageID: messageID, endpointID: endpoint.endpoint.id, deliveryID: delivery.id)
     }
 
     /// A contact, an open conversation with it on `accountID`, and one inbound text.

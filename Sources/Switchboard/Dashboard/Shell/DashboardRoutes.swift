@@ -28,6 +28,15 @@ struct DashboardRoutes {
         dashboard.page(.POST, "platform", "mark", ":accountID", permission: .platform, use: PlatformPage.mark)
         dashboard.page(.POST, "platform", "clear", permission: .platform, use: PlatformPage.clear)
 
+        dashboard.page(.GET, "webhooks", permission: .read, use: WebhooksPage.show)
+        dashboard.page(.POST, "webhooks", permission: .write, use: WebhooksPage.create)
+        dashboard.page(.POST, "webhooks", ":endpointID", "activate", permission: .write, use: WebhooksPage.activate)
+        dashboard.page(.POST, "webhooks", ":endpointID", "deactivate", permission: .write, use: WebhooksPage.deactivate)
+        dashboard.page(.GET, "webhooks", ":endpointID", permission: .read, use: WebhookEndpointPage.show)
+        dashboard.page(.POST, "webhooks", ":endpointID", "test", permission: .write, use: WebhookEndpointPage.sendTest)
+        dashboard.page(.POST, "webhooks", ":endpointID", "rotate-secret", permission: .write, use: WebhookEndpointPage.rotateSecret)
+        dashboard.page(.POST, "webhooks", ":endpointID", "deliveries", ":deliveryID", "replay", permission: .write, use: WebhookEndpointPage.replay)
+
         dashboard.page(.GET, "members", permission: .read, use: MembersPage.show)
         dashboard.page(.POST, "members", permission: .manageAccess, use: MembersPage.add)
         dashboard.page(.POST, "members", ":memberID", "role", permission: .manageAccess, use: MembersPage.changeRole)

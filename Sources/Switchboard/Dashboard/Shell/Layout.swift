@@ -37,9 +37,10 @@ enum Layout {
     static func page(title: String, viewer: DashboardViewer, active: String, flash: Flash?, _ content: Node<HTML.BodyContext>...) -> HTML {
         var links: [(String, String, String)] = [
             ("accounts", "/dashboard/accounts", "Accounts"), ("settings", "/dashboard/settings", "WhatsApp settings"),
+            ("webhooks", "/dashboard/webhooks", "Webhooks"),
             ("members", "/dashboard/members", "Members"), ("audit", "/dashboard/audit", "Audit log"),
         ]
-        if viewer.principal.has(.manageAccess) { links.insert(("api-keys", "/dashboard/api-keys", "API keys"), at: 3) }
+        if viewer.principal.has(.manageAccess) { links.insert(("api-keys", "/dashboard/api-keys", "API keys"), at: 4) }
         if viewer.principal.has(.platform) {
             links.append(("workspaces", "/dashboard/workspaces", "Workspaces"))
             links.append(("platform", "/dashboard/platform", "Platform number"))

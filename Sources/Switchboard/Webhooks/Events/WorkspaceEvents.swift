@@ -6,6 +6,8 @@ public enum EventKind: String, Codable, CaseIterable, Sendable {
     case messageReceived = "message.received"
     case messageStatusChanged = "message.status_changed"
     case accountStatusChanged = "account.status_changed"
+    /// Sent by the test action to one endpoint only, whatever kinds it wants.
+    case webhookTest = "webhook.test"
 }
 
 /// What every event looks like on the wire.
@@ -20,10 +22,13 @@ struct EventEnvelope<Data: Encodable>: Encodable {
 /// Records events inside the caller's transaction, with one pending delivery per endpoint that wants them;
 /// so an event exists exactly when the change it describes was committed.
 enum WorkspaceEvents {
-    static func record(_ kind: EventKind, workspaceID: UUID, data: some Encodable, at time: Date, on db: Database) async throws {
-        let endpoints = try await WebhookEndpoint.query(on: db)
-            .filter(\.$workspaceID == workspaceID).filter(\.$isActive == true).all()
-            .filter { $0.wants(kind) }
+    /// `only` sends the event to that one active endpoint, whatever kinds it wants (the test action).
+    @discardableResult
+    static func record(_ kind: EventKind, workspaceID: UUID, data: some Encodable, at time: Date, on db: Database,
+                       only endpointID: UUID? = nil) async throws -> [EventDelivery] {
+        let query = WebhookEndpoint.query(on: db).filter(\.$workspaceID == workspaceID).filter(\.$isActive == true)
+        if let endpointID { query.filter(\.$id == endpointID) }
+        let endpoints = try await query.all().filter { endpointID != nil || $0.wants(kind) }
         let event = WorkspaceEvent()
         event.id = UUID()
         event.workspaceID = workspaceID
@@ -31,18 +36,13 @@ enum WorkspaceEvents {
         event.createdAt = time
         event.payload = try encode(EventEnvelope(id: event.id!, type: kind.rawValue, workspaceId: workspaceID, createdAt: time, data: data))
         try await event.create(on: db)
+        var deliveries: [EventDelivery] = []
         for endpoint in endpoints {
-            let delivery = EventDelivery()
-            delivery.eventID = event.id!
-            delivery.endpointID = try endpoint.requireID()
-            delivery.workspaceID = workspaceID
-            delivery.state = .pending
-            delivery.attempts = 0
-            delivery.nextAttemptAt = time
-            delivery.createdAt = time
-            delivery.updatedAt = time
+            let delivery = EventDelivery(pending: event.id!, endpointID: try endpoint.requireID(), workspaceID: workspaceID, at: time)
             try await delivery.create(on: db)
+            deliveries.append(delivery)
         }
+        return deliveries
     }
 
     static func encode(_ value: some Encodable) throws -> String {

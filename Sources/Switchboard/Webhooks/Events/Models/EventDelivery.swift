@@ -21,6 +21,19 @@ final class EventDelivery: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
+
+    /// A new delivery, due now. A replay is one too, so the log keeps every earlier delivery.
+    init(pending eventID: UUID, endpointID: UUID, workspaceID: UUID, at time: Date) {
+        self.id = UUID()
+        self.eventID = eventID
+        self.endpointID = endpointID
+        self.workspaceID = workspaceID
+        self.state = .pending
+        self.attempts = 0
+        self.nextAttemptAt = time
+        self.createdAt = time
+        self.updatedAt = time
+    }
 }
 
 public enum EventDeliveryState: String, Codable, CaseIterable, Sendable {
