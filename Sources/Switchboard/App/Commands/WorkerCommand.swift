@@ -1,6 +1,7 @@
 import Vapor
 
-/// `switchboard worker`: dispatches the outbox without serving HTTP, so sending scales apart from the API.
+/// `switchboard worker`: dispatches the outbox and delivers events without serving HTTP, so sending scales
+/// apart from the API.
 /// PostgreSQL only: SQLite has one writer, and `serve` dispatches itself.
 struct WorkerCommand: AsyncCommand {
     struct Signature: CommandSignature {
@@ -24,12 +25,17 @@ struct WorkerCommand: AsyncCommand {
     }
 }
 
-/// What runs beside the HTTP server: the outbox dispatcher.
+/// What runs beside the HTTP server: the outbox dispatcher and the deliverer of workspace events.
 struct BackgroundWork {
     var dispatcher: OutboxDispatcher?
+    var deliverer: EventDeliverer?
 
     static func start(_ app: Application, lanes: Int) async throws -> BackgroundWork {
         var work = BackgroundWork()
+        try await OutboxClaims.releaseStaleLeases(in: "event_deliveries", on: app.db)
+        let deliverer = EventDeliverer(app: app, owner: "deliverer-\(UUID().uuidString.prefix(8).lowercased())")
+        deliverer.start()
+        work.deliverer = deliverer
         if lanes > 0 {
             var settings = DispatchSettings()
             settings.lanes = lanes
@@ -42,5 +48,6 @@ struct BackgroundWork {
 
     func stop() async {
         await dispatcher?.stop()
+        await deliverer?.stop()
     }
 }

@@ -84,11 +84,11 @@ enum OutboxClaims {
         return try row?.decode(column: "next_slot", as: Double.self) ?? 0
     }
 
-    /// On SQLite only this process dispatches, so at start every lease is a dead process's: free them now
-    /// instead of waiting for them to expire.
-    static func releaseStaleLeases(on db: Database) async throws {
+    /// On SQLite only this process dispatches, so at start every lease (of `table`: the outbox, event
+    /// deliveries) is a dead process's: free them now instead of waiting for them to expire.
+    static func releaseStaleLeases(in table: String, on db: Database) async throws {
         guard !db.isPostgres else { return }
-        try await db.sql.update("outbox").set("lease_owner", to: SQLLiteral.null).set("lease_until", to: SQLLiteral.null)
+        try await db.sql.update(table).set("lease_owner", to: SQLLiteral.null).set("lease_until", to: SQLLiteral.null)
             .where("lease_owner", .isNot, SQLLiteral.null).run()
     }
 }

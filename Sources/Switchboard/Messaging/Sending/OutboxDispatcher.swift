@@ -23,7 +23,7 @@ public final class OutboxDispatcher: Sendable {
 
     /// Starts the lanes; the dispatcher is then `app.outboxDispatcher`.
     public func start() async throws {
-        try await OutboxClaims.releaseStaleLeases(on: app.db)
+        try await OutboxClaims.releaseStaleLeases(in: "outbox", on: app.db)
         app.storage[DispatcherKey.self] = self
         let tasks = (0..<max(settings.lanes, 1)).map { lane in
             Task { [self] in await loop(lane: lane) }
