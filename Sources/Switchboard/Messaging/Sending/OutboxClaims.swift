@@ -50,8 +50,8 @@ enum OutboxClaims {
         for accountID in accountIDs {
             let items = due.filter { $0.accountID == accountID }
             let nextSlot = try await lockPacing(accountID, on: db)
-            let reserved = SendPacing.accountSlots(nextSlot: nextSlot, now: seconds, rate: rates[accountID] ?? 80,
-                                                   wanted: items.count, horizon: settings.horizon)
+            let reserved = SendPacing.accountSlots(nextSlot: nextSlot, now: seconds + settings.lead, rate: rates[accountID] ?? 80,
+                                                   wanted: items.count, horizon: settings.horizon, lateness: settings.lateness)
             guard !reserved.slots.isEmpty else { continue }
             try await db.sql.update("send_pacing").set("next_slot", to: reserved.nextSlot).where("id", .equal, accountID).run()
             for (item, slot) in zip(items, reserved.slots) {
@@ -67,12 +67,6 @@ enum OutboxClaims {
             """).run()
         try await db.sql.update("messages").set("status", to: MessageStatus.sending.rawValue).set("updated_at", to: now)
             .where("id", .in, claimed.map(\.messageID)).run()
-        let history = db.sql.insert(into: "message_history").columns("id", "message_id", "status", "occurred_at", "detail")
-        for send in claimed {
-            history.values(SQLBind(UUID()), SQLBind(send.messageID), SQLBind(MessageStatus.sending.rawValue), SQLBind(now),
-                           SQLBind("attempt \(send.attempt)"))
-        }
-        try await history.run()
         return claimed
     }
 

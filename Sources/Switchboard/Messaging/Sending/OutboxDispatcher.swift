@@ -56,29 +56,40 @@ public final class OutboxDispatcher: Sendable {
     }
 
     /// One pass: claim, send, record. Returns how many messages it attempted.
+    ///
+    /// Outcomes are recorded as they come, not when the whole batch is done: every answer the provider gave
+    /// that is not committed yet would be sent again after a crash, so that window is kept to one commit.
     @discardableResult
     public func runOnce() async throws -> Int {
-        let now = clock.now()
-        let claimed = try await app.transactor { [owner, settings] db in
-            try await OutboxClaims.claim(owner: owner, now: now, settings: settings, on: db)
+        let claimed = try await app.transactor { [owner, settings, clock] db in
+            // The time is read inside the transaction, after any wait for the writer or row locks, so slots
+            // are not handed out already late.
+            try await OutboxClaims.claim(owner: owner, now: clock.now(), settings: settings, on: db)
         }
         guard !claimed.isEmpty else { return 0 }
         let material = try await SendMaterial.load(claimed, secrets: app.switchboard.secrets, endpoints: app.switchboard.endpoints, on: app.db)
+        let buffer = OutcomeBuffer()
         // Once claimed, every message is sent and recorded even if the lane is being stopped.
-        let outcomes = await Task { [self] in
-            await withTaskGroup(of: SendOutcome.self) { group in
+        try await Task { [self] in
+            async let recorded: Void = recordAsTheyCome(buffer)
+            await withTaskGroup(of: Void.self) { group in
                 for claim in claimed {
-                    group.addTask { await self.send(claim, material: material) }
+                    group.addTask { await buffer.append(await self.send(claim, material: material)) }
                 }
-                var outcomes: [SendOutcome] = []
-                for await outcome in group { outcomes.append(outcome) }
-                return outcomes
             }
+            await buffer.finish()
+            try await recorded
         }.value
-        let changed = try await recordOutcomes(outcomes)
-        for workspace in changed { await app.switchboard.decisions.invalidate(workspaceID: workspace, platform: true) }
-        record(outcomes)
         return claimed.count
+    }
+
+    /// Commits whatever outcomes are waiting, again and again until the batch is done (group commit).
+    private func recordAsTheyCome(_ buffer: OutcomeBuffer) async throws {
+        while let outcomes = await buffer.next() {
+            let changed = try await recordOutcomes(outcomes)
+            for workspace in changed { await app.switchboard.decisions.invalidate(workspaceID: workspace, platform: true) }
+            record(outcomes)
+        }
     }
 
     /// The provider has answered, so losing these outcomes would mean sending again after the lease expires:
@@ -100,6 +111,10 @@ public final class OutboxDispatcher: Sendable {
     private func send(_ claim: ClaimedSend, material: SendMaterial) async -> SendOutcome {
         let wait = claim.slot.timeIntervalSince(clock.now())
         if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+        // Sending later than the slot allows could put more than the account's rate in some second.
+        guard clock.now().timeIntervalSince(claim.slot) <= settings.lateness else {
+            return SendOutcome(claim: claim, result: .missedSlot)
+        }
         guard let message = material.messages[claim.messageID], let account = material.accounts[claim.accountID] else {
             return SendOutcome(claim: claim, result: .failed(code: nil, title: "not_found", detail: "the message or its account no longer exists"))
         }
@@ -145,12 +160,40 @@ public final class OutboxDispatcher: Sendable {
             case .failed: "failed"
             case .retry: "retry"
             case .reauthorize: "reauthorize"
+            case .missedSlot: "missed_slot"
             }
             counts[name, default: 0] += 1
         }
         for (outcome, count) in counts {
             app.switchboard.metrics.countSends(outcome: outcome, count: count)
         }
+    }
+}
+
+/// Outcomes waiting to be recorded; `next()` hands over all of them at once, waiting while there are none.
+actor OutcomeBuffer {
+    private var waiting: [SendOutcome] = []
+    private var finished = false
+    private var reader: CheckedContinuation<Void, Never>?
+
+    func append(_ outcome: SendOutcome) {
+        waiting.append(outcome)
+        reader?.resume()
+        reader = nil
+    }
+
+    func finish() {
+        finished = true
+        reader?.resume()
+        reader = nil
+    }
+
+    /// Everything waiting, or nil once finished and drained.
+    func next() async -> [SendOutcome]? {
+        if waiting.isEmpty && !finished { await withCheckedContinuation { reader = $0 } }
+        guard !waiting.isEmpty else { return nil }
+        defer { waiting = [] }
+        return waiting
     }
 }
 

@@ -12,6 +12,8 @@ enum SendResult: Sendable {
     case retry(after: Double, code: Int?, detail: String, pauseAccount: Bool)
     /// The account's token was refused: the account waits for re-authorisation, and so does the message.
     case reauthorize(code: Int?, detail: String)
+    /// Not sent: it could not go out within its slot's lateness; it goes back to the queue for a new slot.
+    case missedSlot
 }
 
 struct SendOutcome: Sendable {
@@ -33,6 +35,9 @@ enum SendOutcomes {
             let id = outcome.claim.messageID
             let previous = message.status
             var moved = false
+            if case .missedSlot = outcome.result {} else {
+                try await history(id, MessageStatus.sending.rawValue, at: outcome.claim.slot, detail: "attempt \(outcome.claim.attempt)", on: db)
+            }
             switch outcome.result {
             case .sent(let wamid):
                 if try await MessageTransitions.setWamid(id, wamid: wamid, accountID: message.accountID, on: db) { message.wamid = wamid }
@@ -63,12 +68,12 @@ enum SendOutcomes {
                 }
                 try await history(id, "retrying", at: now, code: code,
                                   detail: "attempt \(outcome.claim.attempt) failed: \(detail); next attempt in \(String(format: "%.1f", after)) s", on: db)
+            case .missedSlot:
+                try await MessageTransitions.requeue(id, now: now, on: db)
+                try await giveBack(outcome.claim, on: db)
             case .reauthorize(let code, let detail):
                 try await MessageTransitions.requeue(id, now: now, on: db)
-                // Not the message's fault: the attempt is given back.
-                try await db.sql.raw("""
-                    UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 WHERE id = \(bind: outcome.claim.outboxID)
-                    """).run()
+                try await giveBack(outcome.claim, on: db)
                 try await history(id, "held", at: now, code: code, detail: "the account needs re-authorisation: \(detail)", on: db)
                 if try await AccountHealth.requireReauthorization(outcome.claim.accountID, reason: detail, at: now, on: db) {
                     changedWorkspaces.insert(message.workspaceID)
@@ -84,6 +89,13 @@ enum SendOutcomes {
         if !done.isEmpty { try await db.sql.delete(from: "outbox").where("id", .in, done).run() }
         try await StatusReconciliation.attachEarlyStatuses(of: messages.filter { $0.wamid != nil }, at: now, on: db)
         return changedWorkspaces
+    }
+
+    /// Frees the row for another claim and returns the attempt: it was not the message's fault.
+    private static func giveBack(_ claim: ClaimedSend, on db: Database) async throws {
+        try await db.sql.raw("""
+            UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 WHERE id = \(bind: claim.outboxID)
+            """).run()
     }
 
     private static func history(_ messageID: UUID, _ status: String, at time: Date, code: Int? = nil, detail: String?,

@@ -18,13 +18,17 @@ enum SendPacing {
         return (max(now, arrival - tolerance), arrival + interval)
     }
 
-    /// Evenly spaced send slots for up to `wanted` messages of one account at `rate` per second, starting at
-    /// the account's next free slot, and only those that fall before `now + horizon` (the rest wait for a
-    /// later claim, so a backlog of one account never holds rows it cannot send soon). Slots 1/rate apart
-    /// put at most `rate` sends in any one-second window.
-    static func accountSlots(nextSlot: Double, now: Double, rate: Int, wanted: Int,
-                             horizon: Double) -> (slots: [Double], nextSlot: Double) {
-        let interval = 1.0 / Double(max(rate, 1))
+    /// Evenly spaced send slots for up to `wanted` messages of one account, starting at the account's next
+    /// free slot, and only those that fall before `now + horizon` (the rest wait for a later claim, so a backlog
+    /// of one account never holds rows it cannot send soon).
+    ///
+    /// A message goes out at its slot or at most `lateness` seconds after it (a later one is given back and
+    /// slotted again). Slots are therefore `(1 + lateness) / rate` apart: a one-second window then holds sends
+    /// of slots in a span of `1 + lateness` seconds, which is at most `rate` slots. The rate holds in every
+    /// window, across every process sharing the account, at the cost of `lateness` of the throughput.
+    static func accountSlots(nextSlot: Double, now: Double, rate: Int, wanted: Int, horizon: Double,
+                             lateness: Double) -> (slots: [Double], nextSlot: Double) {
+        let interval = (1 + lateness) / Double(max(rate, 1))
         let start = max(nextSlot, now)
         // Slots strictly before the horizon's end (the small epsilon keeps float error from adding one).
         let room = Int(((now + horizon - start) / interval - 1e-9).rounded(.up))
