@@ -31,11 +31,7 @@ struct MessagesAPI {
     /// The `Idempotency-Key` header, with the hash of the exact body it came with.
     static func idempotency(_ req: Request) throws -> SendService.Idempotency? {
         guard let key = req.headers.first(name: "Idempotency-Key") else { return nil }
-        guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
-            throw Problem(.badRequest, type: "invalid_idempotency_key", detail: "Idempotency-Key must be 1 to 255 visible ASCII characters.")
-        }
-        let body = req.body.data.map { String(buffer: $0) } ?? ""
-        return .init(key: key, requestHash: sha256Hex(body))
+        return try SendService.Idempotency(key: key, body: req.body.data.map { String(buffer: $0) } ?? "")
     }
 }
 

@@ -23,6 +23,15 @@ struct SendService: Sendable {
     struct Idempotency: Sendable {
         var key: String
         var requestHash: String
+
+        /// Checks the key (1 to 255 visible ASCII characters, else 400) and hashes the exact body it came with.
+        init(key: String, body: String) throws(Problem) {
+            guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+                throw Problem(.badRequest, type: "invalid_idempotency_key", detail: "Idempotency-Key must be 1 to 255 visible ASCII characters.")
+            }
+            self.key = key
+            requestHash = sha256Hex(body)
+        }
     }
 
     /// Answers the message and whether it was created now (false: the idempotency key's earlier answer).
