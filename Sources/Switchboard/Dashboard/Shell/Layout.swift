@@ -53,7 +53,8 @@ enum Layout {
             links.append(("deliveries", "/dashboard/deliveries", "Deliveries"))
         }
         return HTML(
-            .head(.title("\(title) · Switchboard"), .meta(.charset(.utf8)), .style(css)),
+            // The bare element: Plot's `.title` also copies the title into meta attributes, which it does not escape.
+            .head(.element(named: "title", text: "\(title) · Switchboard"), .meta(.charset(.utf8)), .style(css)),
             .body(
                 .header(
                     .span(.class("brand"), .text("Switchboard")),
