@@ -133,7 +133,7 @@ struct InboxPagesTests {
             let a = try await Seed.workspace(app, slug: "alpha")
             let browser = try await AccountPagesTests.signedIn(app, as: "owner@alpha.test")
             let page = try await browser.get("/dashboard/inbox/\(a.conversationID)")
-            #expect(page.text.contains(#"<textarea name="body""#) && !page.text.contains("window-closed"))
+            #expect(page.text.contains(#"<textarea name="body""#) && !page.text.contains(#"id="window-closed""#))
 
             let reply = try await browser.post("/dashboard/inbox/\(a.conversationID)/reply",
                                                ["kind": "text", "body": "Thanks, on it", "idempotencyKey": try Self.hidden("idempotencyKey", in: page.text)])
@@ -160,6 +160,9 @@ struct InboxPagesTests {
 
             let empty = try await browser.post("/dashboard/inbox/\(a.conversationID)/reply", ["kind": "text", "body": "", "idempotencyKey": key])
             #expect(empty.status == .unprocessableEntity && empty.text.contains(#"data-field="text.body""#))
+            let bad = try await browser.post("/dashboard/inbox/\(a.conversationID)/reply",
+                                             ["kind": "text", "body": "Keep me", "replyTo": "not-a-uuid", "idempotencyKey": key])
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("replyTo: must be a UUID") && bad.text.contains("Keep me</textarea>"))
             let quoted = try await browser.post("/dashboard/inbox/\(a.conversationID)/reply",
                                                 ["kind": "text", "body": "Yes", "replyTo": a.messageID.uuidString, "idempotencyKey": key])
             #expect(quoted.status == .seeOther)
@@ -239,22 +242,23 @@ struct InboxPagesTests {
             #expect(try await Conversation.find(a.conversationID, on: app.db)?.status == .archived)
             #expect(try await browser.post(path + "/block", [:]).status == .seeOther)
             let blocked = try await browser.get(path)
-            #expect(blocked.text.contains("Blocked") && blocked.text.contains("This conversation is blocked") && !blocked.text.contains("textarea"))
+            #expect(blocked.text.contains("Blocked") && blocked.text.contains("This conversation is blocked") && !blocked.text.contains("<textarea"))
             let actions = try await AuditEvent.query(on: app.db).filter(\.$workspaceID == a.id).all().map(\.action)
             #expect(actions.contains("conversation.archived") && actions.contains("conversation.blocked"))
         }
     }
 
-    @Test("a contact's name is escaped on the list and in the thread")
+    @Test("a contact's name and a search are escaped in text and in attributes")
     func escaping() async throws {
         try await withTestApp(clock: TestClock()) { app in
             let a = try await Seed.workspace(app, slug: "alpha")
-            let hostile = try await Seed.conversation(app, workspaceID: a.id, accountID: a.accountID, name: "<script>alert(1)</script>")
+            let hostile = try await Seed.conversation(app, workspaceID: a.id, accountID: a.accountID, name: #""><script>alert(1)</script>"#)
             let browser = try await AccountPagesTests.signedIn(app, as: "agent@alpha.test")
 
-            for path in ["/dashboard/inbox", "/dashboard/inbox/\(hostile)"] {
+            for path in ["/dashboard/inbox", "/dashboard/inbox/\(hostile)", "/dashboard/inbox?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"] {
                 let page = try await browser.get(path)
-                #expect(!page.text.contains("<script>alert(1)") && page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+                #expect(page.status == .ok)
+                #expect(!page.text.contains("<script>alert(1)") && page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(path)")
             }
         }
     }

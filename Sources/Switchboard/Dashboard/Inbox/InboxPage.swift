@@ -61,7 +61,7 @@ enum InboxPage {
 
         static func toolbar(_ model: Model) -> Node<HTML.BodyContext> {
             .form(.method(.get), .action("/dashboard/inbox"), .class("toolbar card"), .id("inbox-filters"),
-                  .label(.text("Search"), .input(.type(.search), .name("q"), .id("inbox-search"), .value(model.filter.q ?? ""),
+                  .label(.text("Search"), .input(.type(.search), .name("q"), .id("inbox-search"), .value((model.filter.q ?? "").attributeEscaped),
                                                  .placeholder("contact name or number"))),
                   .label(.text("Show"), FormField.select(name: "status", options: ConversationStatus.allCases.map { ($0.rawValue, $0.rawValue.capitalized) },
                                                          selected: (model.filter.status ?? .open).rawValue)),

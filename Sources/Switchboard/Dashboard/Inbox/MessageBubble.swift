@@ -49,7 +49,7 @@ enum MessageBubble {
         case .failed: (mark, label) = ("✗", "Failed")
         }
         let reason = [message.errorTitle, message.errorDetail, message.errorCode.map { "code \($0)" }].compactMap { $0 }
-        let title = message.status == .failed && !reason.isEmpty ? "Failed: " + reason.joined(separator: " — ") : label
+        let title = (message.status == .failed && !reason.isEmpty ? "Failed: " + reason.joined(separator: " — ") : label).attributeEscaped
         return .span(.class("ticks \(message.status.rawValue)"), .title(title), .attribute(named: "aria-label", value: title), .text(mark))
     }
 }
