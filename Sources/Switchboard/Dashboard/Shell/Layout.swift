@@ -34,7 +34,7 @@ enum Layout {
     .badge{font-size:.8rem;padding:.1rem .4rem;border-radius:4px;background:#e5e7eb}.muted{color:#6b7280}
     .badge.count{background:#22c55e;color:#fff;margin-left:.35rem}.badge.unread{background:#16a34a;color:#fff;margin-left:.4rem}
     .badge.window-open{background:#bbf7d0}.badge.window-closed{background:#e5e7eb;color:#4b5563}tr.unread td:first-child a{font-weight:700}
-    .thread{display:flex;flex-direction:column;gap:.6rem;max-height:60vh;overflow-y:auto}
+    #thread-head{align-items:center}.thread{display:flex;flex-direction:column;gap:.6rem;max-height:60vh;overflow-y:auto}
     .bubble{max-width:70%;align-self:flex-start;padding:.5rem .75rem;border-radius:10px;background:#f1f5f9}.bubble.out{align-self:flex-end;background:#dcfce7}
     .bubble p{margin:0 0 .3rem;white-space:pre-wrap;overflow-wrap:anywhere}.bubble .meta{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;font-size:.78rem;color:#6b7280}
     .ticks{font-weight:700;letter-spacing:-.15em}.ticks.read,.ticks.played{color:#2563eb}.ticks.failed{color:#b91c1c}
