@@ -1,10 +1,14 @@
 """The dashboard in a real browser: headless Chromium driven by Selenium.
 
 Logs in, creates an account, finds it in the table, sets it default, deactivates it, and watches the badges
-change; saves a screenshot of each step. Run by scripts/browser-check.sh against a running server.
+change; then has the built-in emulator deliver a message, opens it in the inbox and replies. Saves a screenshot
+of each step. Run by scripts/browser-check.sh against a running server.
 """
+import json
 import os
 import sys
+import urllib.error
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -17,6 +21,7 @@ BASE = os.environ["SWITCHBOARD_URL"]
 EMAIL = os.environ["SWITCHBOARD_EMAIL"]
 PASSWORD = os.environ["SWITCHBOARD_PASSWORD"]
 SHOTS = os.environ.get("SCREENSHOT_DIR", ".")
+SANDBOX = os.environ.get("SWITCHBOARD_SANDBOX_URL")
 
 
 def browser():
@@ -25,6 +30,19 @@ def browser():
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def wait_for(driver):
+    # A form post reloads the page: elements found a moment before may go stale while the wait polls.
+    return WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+
+def log_in(driver, wait):
+    driver.get(BASE + "/login")
+    driver.find_element(By.NAME, "email").send_keys(EMAIL)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "account-filters")))
 
 
 def row(driver, name):
@@ -37,14 +55,9 @@ def badges(driver, name):
 
 def test_account_flow():
     driver = browser()
-    # A form post reloads the page: elements found a moment before may go stale while the wait polls.
-    wait = WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    wait = wait_for(driver)
     try:
-        driver.get(BASE + "/login")
-        driver.find_element(By.NAME, "email").send_keys(EMAIL)
-        driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
-        wait.until(EC.presence_of_element_located((By.ID, "account-filters")))
+        log_in(driver, wait)
         # The first start gave the demo workspace a default sandbox account.
         assert badges(driver, "Demo sandbox number") == ["Default"], badges(driver, "Demo sandbox number")
 
@@ -85,7 +98,52 @@ def test_account_flow():
         driver.quit()
 
 
+def deliver_inbound(text):
+    """Has the emulator deliver a message from a simulated user to the demo number; False when it cannot."""
+    if not SANDBOX:
+        return False
+    body = json.dumps({"phoneNumberId": "100000000000001", "from": "15551234567", "profileName": "Ada Browser",
+                       "type": "text", "text": {"body": text}}).encode()
+    request = urllib.request.Request(SANDBOX + "/sandbox/inbound", data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status < 300
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def test_inbox():
+    driver = browser()
+    wait = wait_for(driver)
+    try:
+        delivered = deliver_inbound("Hello, is my order on its way?")
+        log_in(driver, wait)
+        driver.get(BASE + "/dashboard/inbox")
+        wait.until(EC.presence_of_element_located((By.ID, "inbox-filters")))
+        threads = driver.find_elements(By.CSS_SELECTOR, "#conversations td a")
+        if not threads:
+            # No emulator to write from and nothing stored: the empty inbox is all there is to see.
+            assert not delivered, "the emulator delivered a message but the inbox is empty"
+            driver.save_screenshot(os.path.join(SHOTS, "inbox-empty.png"))
+            return
+        driver.save_screenshot(os.path.join(SHOTS, "inbox-1-list.png"))
+
+        threads[0].click()
+        wait.until(EC.presence_of_element_located((By.ID, "thread")))
+        driver.save_screenshot(os.path.join(SHOTS, "inbox-2-thread.png"))
+        box = driver.find_elements(By.CSS_SELECTOR, "#reply textarea[name='body']")
+        if box:
+            box[0].send_keys("Yes, it ships today.")
+            driver.find_element(By.CSS_SELECTOR, "#reply button[type='submit']").click()
+            wait.until(lambda d: "Message queued" in d.find_element(By.ID, "toast").text)
+            assert driver.find_elements(By.CSS_SELECTOR, "#thread .bubble.out .ticks")
+            driver.save_screenshot(os.path.join(SHOTS, "inbox-3-replied.png"))
+    finally:
+        driver.quit()
+
+
 if __name__ == "__main__":
     test_account_flow()
-    print("browser: 1 passed, 0 failed")
+    test_inbox()
+    print("browser: 2 passed, 0 failed")
     sys.exit(0)

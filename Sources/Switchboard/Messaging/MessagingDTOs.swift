@@ -48,6 +48,8 @@ public struct ConversationDTO: Content, Sendable {
 public struct MessageDTO: Content, Sendable {
     public var id: UUID
     public var conversationId: UUID
+    /// The account the message came in on or went out through.
+    public var accountId: UUID
     public var direction: MessageDirection
     public var wamid: String?
     public var type: String
@@ -64,6 +66,7 @@ public struct MessageDTO: Content, Sendable {
     init(_ message: Message) throws {
         id = try message.requireID()
         conversationId = message.conversationID
+        accountId = message.accountID
         direction = message.direction
         wamid = message.wamid
         type = message.type

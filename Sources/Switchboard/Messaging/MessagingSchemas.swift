@@ -9,12 +9,12 @@ enum MessagingSchemas {
         "createdAt": .dateTime, "updatedAt": .dateTime,
     ], required: ["id", "accountId", "contact", "status", "unreadCount", "lastMessageAt", "windowOpen", "createdAt", "updatedAt"])
     static let message = Schema.object([
-        "id": .uuid, "conversationId": .uuid, "direction": .enumeration(MessageDirection.allCases.map(\.rawValue)),
+        "id": .uuid, "conversationId": .uuid, "accountId": .uuid, "direction": .enumeration(MessageDirection.allCases.map(\.rawValue)),
         "wamid": .string(nullable: true), "type": .string(), "content": .string(),
         "status": .enumeration(MessageStatus.allCases.map(\.rawValue)), "errorCode": Schema(type: ["integer", "null"]),
         "errorTitle": .string(nullable: true), "errorDetail": .string(nullable: true), "replyToWamid": .string(nullable: true),
         "createdAt": .dateTime, "statusAt": .dateTime,
-    ], required: ["id", "conversationId", "direction", "type", "content", "status", "createdAt", "statusAt"])
+    ], required: ["id", "conversationId", "accountId", "direction", "type", "content", "status", "createdAt", "statusAt"])
 
     /// A Cloud API content object (text, image, template, ...): its shape is Meta's, checked when sent.
     static let content = Schema(type: ["object"], description: "The Cloud API object of this type, as Meta documents it")

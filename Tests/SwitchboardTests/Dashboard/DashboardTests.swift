@@ -37,6 +37,20 @@ struct DashboardTests {
         }
     }
 
+    @Test("a search that closes the attribute it is echoed in comes back escaped on every filter form")
+    func reflectedSearch() async throws {
+        try await withTestApp { app in
+            _ = try await Seed.workspace(app, slug: "alpha")
+            let browser = DashboardClient(app)
+            _ = try await browser.login("owner@alpha.test", Seed.password)
+            let hostile = "%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+            for path in ["/dashboard/accounts?search=\(hostile)", "/dashboard/audit?action=\(hostile)", "/dashboard/inbox?q=\(hostile)"] {
+                let page = try await browser.get(path)
+                #expect(page.text.contains("&quot;&gt;&lt;script&gt;") && !page.text.contains("<script>alert"), "\(path)")
+            }
+        }
+    }
+
     @Test("a form post without the CSRF token is refused and writes nothing")
     func csrf() async throws {
         try await withTestApp { app in

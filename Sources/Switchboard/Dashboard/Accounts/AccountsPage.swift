@@ -53,7 +53,7 @@ enum AccountsPage {
 
         static func toolbar(_ model: Model) -> Node<HTML.BodyContext> {
             .form(.method(.get), .action("/dashboard/accounts"), .class("toolbar card"), .id("account-filters"),
-                  .label(.text("Search"), .input(.type(.search), .name("search"), .id("account-search"), .value(model.query.search ?? ""),
+                  .label(.text("Search"), .input(.type(.search), .name("search"), .id("account-search"), .value((model.query.search ?? "").attributeEscaped),
                                                  .placeholder("name or phone"))),
                   .label(.text("Show"), FormField.select(name: "isActive", options: [("true", "Active"), ("false", "Inactive")],
                                                          selected: String(model.query.isActive ?? true))),
@@ -69,7 +69,7 @@ enum AccountsPage {
                 .thead(.tr(.th(.text("Name")), .th(.text("Phone number id")), .th(.text("Business account id")), .th(.text("Status")),
                            .th(.text("Updated")), .th(.text("")))),
                 .tbody(.forEach(model.page.items) { account in
-                    .tr(.data(named: "account-name", value: account.name),
+                    .tr(.data(named: "account-name", value: account.name.attributeEscaped),
                         .td(.text(account.name)), .td(.code(.text(account.phoneNumberId ?? "—"))), .td(.text(account.businessAccountId ?? "—")),
                         .td(badges(account)), .td(.text(DashboardFormat.time(account.updatedAt))),
                         .td(.if(canWrite, actions(account, model.viewer))))

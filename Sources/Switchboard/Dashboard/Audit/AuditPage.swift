@@ -32,9 +32,9 @@ enum AuditPage {
         static func render(_ model: Model) -> HTML {
             Layout.page(title: "Audit log", viewer: model.viewer, active: "audit", flash: model.flash,
                 .form(.method(.get), .action("/dashboard/audit"), .class("card"),
-                      .label(.text("Action"), .input(.type(.text), .name("action"), .value(model.filter.action ?? ""), .placeholder("member.added"))),
-                      .label(.text("Actor"), .input(.type(.text), .name("actor"), .value(model.filter.actor ?? ""), .placeholder("email or key name"))),
-                      .label(.text("Target type"), .input(.type(.text), .name("targetType"), .value(model.filter.targetType ?? ""))),
+                      .label(.text("Action"), .input(.type(.text), .name("action"), .value((model.filter.action ?? "").attributeEscaped), .placeholder("member.added"))),
+                      .label(.text("Actor"), .input(.type(.text), .name("actor"), .value((model.filter.actor ?? "").attributeEscaped), .placeholder("email or key name"))),
+                      .label(.text("Target type"), .input(.type(.text), .name("targetType"), .value((model.filter.targetType ?? "").attributeEscaped))),
                       .button(.type(.submit), .text("Filter"))),
                 .if(model.page.items.isEmpty, .p(.class("muted"), .text("No events match."))),
                 .table(

@@ -17,7 +17,7 @@ enum LoginView {
                      Layout.flashNode(model.error.map { Flash(kind: .error, message: $0) }),
                      .form(.method(.post), .action("/login"),
                            .input(.type(.hidden), .name("_csrf"), .value(model.csrfToken)),
-                           .label(.text("Email"), .input(.type(.email), .name("email"), .value(model.email), .required(true), .autocomplete(true))),
+                           .label(.text("Email"), .input(.type(.email), .name("email"), .value(model.email.attributeEscaped), .required(true), .autocomplete(true))),
                            .label(.text("Password"), .input(.type(.password), .name("password"), .required(true))),
                            .button(.type(.submit), .text("Log in"))))
             ))

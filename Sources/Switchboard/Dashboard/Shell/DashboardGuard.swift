@@ -8,6 +8,8 @@ public struct DashboardViewer: Sendable {
     public var workspaceName: String
     public var workspaces: [(id: UUID, name: String)]
     public var csrfToken: String
+    /// Unread messages in the workspace's open conversations, for the inbox entry of the navigation.
+    public var unreadCount: Int
 }
 
 struct ViewerKey: StorageKey { typealias Value = DashboardViewer }
@@ -73,7 +75,8 @@ struct DashboardGuard: AsyncMiddleware {
         request.storage[PrincipalKey.self] = principal
         request.storage[ViewerKey.self] = DashboardViewer(
             principal: principal, email: member.email, workspaceName: current.0.name,
-            workspaces: workspaces.compactMap { w in w.0.id.map { ($0, w.0.name) } }, csrfToken: csrf)
+            workspaces: workspaces.compactMap { w in w.0.id.map { ($0, w.0.name) } }, csrfToken: csrf,
+            unreadCount: try await InboxUnread.total(workspaceID: currentID, on: request.db))
         guard let permission = request.route?.pagePermission else { throw Problem.forbidden }
         try principal.require(permission)
         return try await next.respond(to: request)

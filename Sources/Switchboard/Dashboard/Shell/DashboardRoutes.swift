@@ -12,6 +12,12 @@ struct DashboardRoutes {
         dashboard.page(.GET, permission: .read) { req in req.redirect(to: "/dashboard/accounts") }
         dashboard.page(.POST, "workspace", permission: .read, use: switchWorkspace)
 
+        dashboard.page(.GET, "inbox", permission: .read, use: InboxPage.show)
+        dashboard.page(.GET, "inbox", ":conversationID", permission: .read, use: ThreadPage.show)
+        dashboard.page(.POST, "inbox", ":conversationID", "reply", permission: .message, use: ReplyBox.send)
+        dashboard.page(.POST, "inbox", ":conversationID", "archive", permission: .message, use: ThreadPage.archive)
+        dashboard.page(.POST, "inbox", ":conversationID", "block", permission: .message, use: ThreadPage.block)
+
         dashboard.page(.GET, "accounts", permission: .read, use: AccountsPage.show)
         dashboard.page(.POST, "accounts", permission: .write, use: AccountsPage.create)
         dashboard.page(.GET, "accounts", ":accountID", "edit", permission: .write, use: AccountEditPage.show)

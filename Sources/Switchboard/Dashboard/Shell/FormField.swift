@@ -5,7 +5,8 @@ enum FormField {
     static func input(_ label: String, name: String, type: HTMLInputType = .text, value: String? = nil, required: Bool = false,
                       placeholder: String? = nil, flash: Flash?) -> Node<HTML.FormContext> {
         .label(.text(label),
-               .input(.type(type), .name(name), .value(value ?? ""), .required(required), .placeholder(placeholder ?? "")),
+               .input(.type(type), .name(name), .value((value ?? "").attributeEscaped), .required(required),
+                      .placeholder((placeholder ?? "").attributeEscaped)),
                error(name, flash))
     }
 

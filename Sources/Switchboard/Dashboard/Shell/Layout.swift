@@ -32,26 +32,38 @@ enum Layout {
     form.inline{display:inline;margin-left:.4rem}label{display:block;margin:.4rem 0}input,select,button{font:inherit;padding:.3rem .5rem}
     button{cursor:pointer}.secret{font-family:monospace;background:#fef9c3;padding:.5rem;display:block;word-break:break-all}
     .badge{font-size:.8rem;padding:.1rem .4rem;border-radius:4px;background:#e5e7eb}.muted{color:#6b7280}
+    .badge.count{background:#22c55e;color:#fff;margin-left:.35rem}.badge.unread{background:#16a34a;color:#fff;margin-left:.4rem}
+    .badge.window-open{background:#bbf7d0}.badge.window-closed{background:#e5e7eb;color:#4b5563}tr.unread td:first-child a{font-weight:700}
+    #thread-head{align-items:center}.thread{display:flex;flex-direction:column;gap:.6rem;max-height:60vh;overflow-y:auto}
+    .bubble{max-width:70%;align-self:flex-start;padding:.5rem .75rem;border-radius:10px;background:#f1f5f9}.bubble.out{align-self:flex-end;background:#dcfce7}
+    .bubble p{margin:0 0 .3rem;white-space:pre-wrap;overflow-wrap:anywhere}.bubble .meta{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;font-size:.78rem;color:#6b7280}
+    .ticks{font-weight:700;letter-spacing:-.15em}.ticks.read,.ticks.played{color:#2563eb}.ticks.failed{color:#b91c1c}
+    textarea{font:inherit;width:100%;box-sizing:border-box;padding:.4rem .5rem}.note{background:#fef9c3;padding:.5rem .75rem;border-radius:6px}
     """
 
     static func page(title: String, viewer: DashboardViewer, active: String, flash: Flash?, _ content: Node<HTML.BodyContext>...) -> HTML {
         var links: [(String, String, String)] = [
-            ("accounts", "/dashboard/accounts", "Accounts"), ("settings", "/dashboard/settings", "WhatsApp settings"),
+            ("inbox", "/dashboard/inbox", "Inbox"), ("accounts", "/dashboard/accounts", "Accounts"), ("settings", "/dashboard/settings", "WhatsApp settings"),
             ("webhooks", "/dashboard/webhooks", "Webhooks"),
             ("members", "/dashboard/members", "Members"), ("audit", "/dashboard/audit", "Audit log"),
         ]
-        if viewer.principal.has(.manageAccess) { links.insert(("api-keys", "/dashboard/api-keys", "API keys"), at: 4) }
+        if viewer.principal.has(.manageAccess) { links.insert(("api-keys", "/dashboard/api-keys", "API keys"), at: 5) }
         if viewer.principal.has(.platform) {
             links.append(("workspaces", "/dashboard/workspaces", "Workspaces"))
             links.append(("platform", "/dashboard/platform", "Platform number"))
             links.append(("deliveries", "/dashboard/deliveries", "Deliveries"))
         }
         return HTML(
-            .head(.title("\(title) · Switchboard"), .meta(.charset(.utf8)), .style(css)),
+            // The bare element: Plot's `.title` also copies the title into meta attributes, which it does not escape.
+            .head(.element(named: "title", text: "\(title) · Switchboard"), .meta(.charset(.utf8)), .style(css)),
             .body(
                 .header(
                     .span(.class("brand"), .text("Switchboard")),
-                    .forEach(links) { link in .a(.class(link.0 == active ? "active" : ""), .href(link.1), .text(link.2)) },
+                    .forEach(links) { link in
+                        .a(.class(link.0 == active ? "active" : ""), .href(link.1), .text(link.2),
+                           .if(link.0 == "inbox" && viewer.unreadCount > 0,
+                               .span(.class("badge count"), .id("unread-total"), .title("Unread messages"), .text(String(viewer.unreadCount)))))
+                    },
                     .form(.method(.post), .action("/dashboard/workspace"),
                           csrf(viewer),
                           FormField.select(name: "workspaceId", options: viewer.workspaces.map { ($0.id.uuidString, $0.name) },

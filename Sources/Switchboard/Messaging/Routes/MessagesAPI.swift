@@ -29,16 +29,10 @@ struct MessagesAPI {
         try await MessageQueries.detail(try req.uuid("messageID"), workspaceID: try req.principal.workspaceID, on: req.db)
     }
 
-    /// The `Idempotency-Key` header, with the hash of the body it came with, as canonical JSON (sorted keys, no
-    /// spacing): a retry that serialises the same object differently is still the same request.
+    /// The `Idempotency-Key` header, with the hash of the body it came with.
     static func idempotency(_ req: Request) throws -> SendService.Idempotency? {
         guard let key = req.headers.first(name: "Idempotency-Key") else { return nil }
-        guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
-            throw Problem(.badRequest, type: "invalid_idempotency_key", detail: "Idempotency-Key must be 1 to 255 visible ASCII characters.")
-        }
-        let body = req.body.data.map { Data(buffer: $0) } ?? Data()
-        let canonical = (try? JSONDecoder().decode(JSONValue.self, from: body)).map(InboundProcessor.json) ?? String(decoding: body, as: UTF8.self)
-        return .init(key: key, requestHash: sha256Hex(canonical))
+        return try SendService.Idempotency(key: key, body: req.body.data.map { Data(buffer: $0) } ?? Data())
     }
 }
 

@@ -29,6 +29,8 @@ public struct DispatchSettings: Sendable {
         settings.retry.baseDelay = retryBaseDelay
         settings.retry.maxDelay = 1
         settings.idlePoll = 0.01
+        // Many test apps share two cores; a wide lateness keeps sends from missing their slots over and over.
+        settings.lateness = 0.25
         return settings
     }
 }

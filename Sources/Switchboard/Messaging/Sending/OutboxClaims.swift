@@ -78,6 +78,16 @@ enum OutboxClaims {
         return try row?.decode(column: "next_slot", as: Double.self) ?? 0
     }
 
+    /// A new send slot for a message that missed its own: the next free one of the account, no sooner than
+    /// `earliest`. Taken from the same shared sequence as claims, so the rate still holds everywhere.
+    static func reserveSlot(accountID: UUID, earliest: Double, rate: Int, lateness: Double, on db: Database) async throws -> Date {
+        let nextSlot = try await lockPacing(accountID, on: db)
+        let slot = max(nextSlot, earliest)
+        try await db.sql.update("send_pacing").set("next_slot", to: slot + SendPacing.interval(rate: rate, lateness: lateness))
+            .where("id", .equal, accountID).run()
+        return Date(timeIntervalSince1970: slot)
+    }
+
     /// On SQLite only this process dispatches, so at start every lease (of `table`: the outbox, event
     /// deliveries) is a dead process's: free them now instead of waiting for them to expire.
     static func releaseStaleLeases(in table: String, on db: Database) async throws {

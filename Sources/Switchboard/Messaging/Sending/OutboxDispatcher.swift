@@ -109,17 +109,24 @@ public final class OutboxDispatcher: Sendable {
     }
 
     private func send(_ claim: ClaimedSend, material: SendMaterial) async -> SendOutcome {
-        let wait = claim.slot.timeIntervalSince(clock.now())
-        if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
-        // Sending later than the slot allows could put more than the account's rate in some second.
-        guard clock.now().timeIntervalSince(claim.slot) <= settings.lateness else {
-            return SendOutcome(claim: claim, result: .missedSlot)
-        }
         guard let message = material.messages[claim.messageID], let account = material.accounts[claim.accountID] else {
             return SendOutcome(claim: claim, result: .failed(code: nil, title: "not_found", detail: "the message or its account no longer exists"))
         }
         if let refusal = account.refusal {
             return SendOutcome(claim: claim, result: .failed(code: nil, title: "account_unusable", detail: refusal))
+        }
+        // Sending later than the slot allows could put more than the account's rate in some second: a late
+        // message takes a new slot (twice at most, then it goes back to the queue).
+        var slot = claim.slot
+        for retake in 0...2 {
+            let wait = slot.timeIntervalSince(clock.now())
+            if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+            if clock.now().timeIntervalSince(slot) <= settings.lateness { break }
+            guard retake < 2, let next = try? await app.transactor({ [clock, settings] db in
+                try await OutboxClaims.reserveSlot(accountID: claim.accountID, earliest: clock.now().timeIntervalSince1970 + settings.lead,
+                                                   rate: account.rate, lateness: settings.lateness, on: db)
+            }) else { return SendOutcome(claim: claim, result: .missedSlot) }
+            slot = next
         }
         var body = message
         body.bizOpaqueCallbackData = claim.messageID.uuidString
@@ -210,6 +217,7 @@ struct SendMaterial: Sendable {
         var phoneNumberID: String
         var baseURL: String
         var token: String
+        var rate: Int
         /// Why the account cannot send now, or nil.
         var refusal: String?
     }
@@ -234,7 +242,7 @@ struct SendMaterial: Sendable {
             var refusal = try AccountCandidate(account).unusableReason
             if token == nil { refusal = refusal ?? "the account has no access token" }
             if baseURL == nil || account.phoneNumberID == nil { refusal = refusal ?? "\(account.provider.rawValue) accounts do not send through the Graph API" }
-            material.accounts[id] = Account(phoneNumberID: account.phoneNumberID ?? "", baseURL: baseURL ?? "", token: token ?? "", refusal: refusal)
+            material.accounts[id] = Account(phoneNumberID: account.phoneNumberID ?? "", baseURL: baseURL ?? "", token: token ?? "", rate: account.messagesPerSecond, refusal: refusal)
         }
         return material
     }

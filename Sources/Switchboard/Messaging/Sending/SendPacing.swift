@@ -18,6 +18,11 @@ enum SendPacing {
         return (max(now, arrival - tolerance), arrival + interval)
     }
 
+    /// The time between two slots of an account.
+    static func interval(rate: Int, lateness: Double) -> Double {
+        (1 + lateness) / Double(max(rate, 1))
+    }
+
     /// Evenly spaced send slots for up to `wanted` messages of one account, starting at the account's next
     /// free slot, and only those that fall before `now + horizon` (the rest wait for a later claim, so a backlog
     /// of one account never holds rows it cannot send soon).
@@ -28,7 +33,7 @@ enum SendPacing {
     /// window, across every process sharing the account, at the cost of `lateness` of the throughput.
     static func accountSlots(nextSlot: Double, now: Double, rate: Int, wanted: Int, horizon: Double,
                              lateness: Double) -> (slots: [Double], nextSlot: Double) {
-        let interval = (1 + lateness) / Double(max(rate, 1))
+        let interval = interval(rate: rate, lateness: lateness)
         let start = max(nextSlot, now)
         // Slots strictly before the horizon's end (the small epsilon keeps float error from adding one).
         let room = Int(((now + horizon - start) / interval - 1e-9).rounded(.up))

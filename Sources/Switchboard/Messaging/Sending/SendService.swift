@@ -23,6 +23,17 @@ struct SendService: Sendable {
     struct Idempotency: Sendable {
         var key: String
         var requestHash: String
+
+        /// Checks the key (1 to 255 visible ASCII characters, else 400) and hashes the body as canonical JSON
+        /// (sorted keys, no spacing): a retry that serialises the same object differently is the same request.
+        init(key: String, body: Data) throws(Problem) {
+            guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+                throw Problem(.badRequest, type: "invalid_idempotency_key", detail: "Idempotency-Key must be 1 to 255 visible ASCII characters.")
+            }
+            self.key = key
+            let canonical = (try? JSONDecoder().decode(JSONValue.self, from: body)).map(InboundProcessor.json)
+            requestHash = sha256Hex(canonical ?? String(decoding: body, as: UTF8.self))
+        }
     }
 
     /// Answers the message and whether it was created now (false: the idempotency key's earlier answer).
@@ -45,7 +56,8 @@ struct SendService: Sendable {
             replyAccountID = replied.accountID
         }
         var conversationAccountID = replyAccountID
-        if conversationAccountID == nil {
+        // Without a reply, an explicit account or agent, a message to someone we already talk to continues there.
+        if conversationAccountID == nil && input.accountID == nil && input.agentID == nil {
             conversationAccountID = try await latestConversationAccount(of: input.recipient, workspaceID: workspaceID, on: db)
         }
         let decision = try await resolution.decide(
