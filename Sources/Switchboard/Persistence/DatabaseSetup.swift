@@ -32,21 +32,31 @@ extension Application {
 }
 
 /// SQLite has one writer. Fluent keeps a connection per event loop, and two write transactions that both
-/// start by reading can deadlock; so on SQLite, write transactions take turns in the process.
+/// start by reading can deadlock; so on SQLite, write transactions take turns in the process. Urgent ones
+/// (recording what the provider already answered) go before the others that wait.
 actor WriteGate {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var urgent: [CheckedContinuation<Void, Never>] = []
 
-    func enter() async {
+    func enter(urgent isUrgent: Bool = false) async {
         if !busy {
             busy = true
             return
         }
-        await withCheckedContinuation { waiting.append($0) }
+        await withCheckedContinuation { continuation in
+            if isUrgent { urgent.append(continuation) } else { waiting.append(continuation) }
+        }
     }
 
     func leave() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        if !urgent.isEmpty {
+            urgent.removeFirst().resume()
+        } else if !waiting.isEmpty {
+            waiting.removeFirst().resume()
+        } else {
+            busy = false
+        }
     }
 }
 
@@ -56,10 +66,18 @@ struct WriteGateKey: StorageKey { typealias Value = WriteGate }
 public struct Transactor: Sendable {
     let db: any Database
     let gate: WriteGate?
+    var urgent = false
+
+    /// The same, ahead of the other transactions waiting for SQLite's writer.
+    var urgently: Transactor {
+        var copy = self
+        copy.urgent = true
+        return copy
+    }
 
     public func callAsFunction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard let gate else { return try await db.transaction(work) }
-        await gate.enter()
+        await gate.enter(urgent: urgent)
         do {
             let result = try await db.transaction(work)
             await gate.leave()

@@ -100,7 +100,7 @@ public final class OutboxDispatcher: Sendable {
             attempt += 1
             do {
                 let finished = clock.now()
-                return try await app.transactor { db in try await SendOutcomes.commit(outcomes, at: finished, on: db) }
+                return try await app.transactor.urgently { db in try await SendOutcomes.commit(outcomes, at: finished, on: db) }
             } catch where attempt < 6 {
                 app.logger.warning("recording send outcomes failed; trying again", metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: error).prefix(300))"])
                 try? await Task.sleep(for: .milliseconds(200 * attempt))
