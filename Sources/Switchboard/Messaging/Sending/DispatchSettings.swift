@@ -8,9 +8,10 @@ public struct DispatchSettings: Sendable {
     public var batchSize = 200
     /// How far ahead (seconds) a claim reserves an account's send slots.
     public var horizon = 0.5
-    /// How late (seconds) a message may go out after its slot; later, it is given back and slotted again.
-    /// Also the share of an account's rate given up so the rate holds strictly (see `SendPacing`).
-    public var lateness = 0.02
+    /// How late (seconds) a message may reach the provider after its slot: also the share of an account's rate
+    /// given up so the rate holds strictly (see `SendPacing`). Half of it is for the dispatcher to start the
+    /// request (later, the message takes a new slot), half for the request's way to the provider.
+    public var lateness = 0.04
     /// Time between a claim and its first slot, for reading what the batch needs.
     public var lead = 0.05
     /// How long a claim is ours (seconds); after it, another dispatcher takes the row over.

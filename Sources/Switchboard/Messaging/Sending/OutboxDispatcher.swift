@@ -121,7 +121,7 @@ public final class OutboxDispatcher: Sendable {
         for retake in 0...2 {
             let wait = slot.timeIntervalSince(clock.now())
             if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
-            if clock.now().timeIntervalSince(slot) <= settings.lateness { break }
+            if clock.now().timeIntervalSince(slot) <= settings.lateness / 2 { break }
             guard retake < 2, let next = try? await app.transactor({ [clock, settings] db in
                 try await OutboxClaims.reserveSlot(accountID: claim.accountID, earliest: clock.now().timeIntervalSince1970 + settings.lead,
                                                    rate: account.rate, lateness: settings.lateness, on: db)
