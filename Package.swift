@@ -58,6 +58,15 @@ let package = Package(
             dependencies: ["Switchboard"],
             path: "Benchmarks/AccountListBenchmark"
         ),
+        .executableTarget(
+            name: "WebhookLoad",
+            dependencies: [
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/WebhookLoad"
+        ),
         .target(
             name: "Sandbox",
             dependencies: [
