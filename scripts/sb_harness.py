@@ -194,7 +194,7 @@ def create_sandbox_account(api: Http, key: str, name: str, phone_number_id: str,
     return body["id"]
 
 
-def register_number(emulator: Http, phone_number_id: str, token: str, app_secret: str, callback_url: str) -> None:
+def register_number(emulator: Http, phone_number_id: str, token: str, app_secret: str, callback_url: str | None) -> None:
     """Teaches the stand-alone emulator a number (what `serve` only does for an in-process emulator)."""
     status, body = emulator.json("POST", "/sandbox/numbers", {
         "phoneNumberId": phone_number_id, "wabaId": "1" + phone_number_id, "accessTokens": [token],

@@ -5,14 +5,18 @@ import NIOCore
 import NIOPosix
 import Vapor
 
-// Inbound webhook load, two modes (Benchmarks/run-inbound.sh drives both):
+// HTTP load for the benchmarks, three modes:
 //   WebhookLoad baseline --port P [--host H]
-//       a bare Vapor server whose POST /webhooks/whatsapp collects the body and answers 200: the ceiling.
+//       a bare Vapor server whose POST /webhooks/whatsapp collects the body and answers 200: the inbound ceiling.
 //   WebhookLoad fire --url URL --app-secret S --phone-number-id ID [--business-account-id ID]
 //                    --concurrency C --duration SECONDS [--warmup SECONDS] [--threads N] [--first N] [--json OUT]
 //       keeps C signed Meta `messages` deliveries in flight over keep-alive HTTP/1.1 connections, each with a
 //       new wamid (wamid.bench.N, N counting from --first), and reports throughput and latency of the measured
-//       phase. Every answer must be 200.
+//       phase. Every answer must be 200. (Benchmarks/run-inbound.sh)
+//   WebhookLoad send --url GRAPH_MESSAGES_URL --token T [same load flags]
+//       the same load of `hello_world` template sends posted straight to a Graph `/{pnid}/messages` endpoint (the
+//       emulator), each to a new recipient: what the provider side absorbs, the outbound ceiling.
+//       (Benchmarks/run-outbound.sh)
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("WebhookLoad: \(message)\n".utf8))
@@ -131,9 +135,21 @@ func milliseconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
 }
 
-/// Runs `concurrency` workers, each sending one delivery at a time until `seconds` have passed.
-/// Worker w sends deliveries w + k·concurrency from `firstIndex`, so every wamid is new.
-func phase(client: HTTPClient, url: String, delivery: Delivery, concurrency: Int, seconds: Double,
+/// A template send to the n-th recipient, as a Graph client posts it.
+struct GraphSend {
+    let token: String
+
+    func body(_ n: Int) -> [UInt8] {
+        Array(#"{"messaging_product":"whatsapp","to":"\#(String(4_917_000_000_000 + n))","type":"template","template":{"name":"hello_world","language":{"code":"en_US"}}}"#.utf8)
+    }
+}
+
+/// Builds the n-th request of a load: its body and headers.
+typealias RequestMaker = @Sendable (Int) -> (body: [UInt8], headers: [(String, String)])
+
+/// Runs `concurrency` workers, each sending one request at a time until `seconds` have passed.
+/// Worker w sends requests w + k·concurrency from `firstIndex`, so every wamid or recipient is new.
+func phase(client: HTTPClient, url: String, make: @escaping RequestMaker, concurrency: Int, seconds: Double,
            firstIndex: Int) async -> (tally: Tally, elapsed: Duration, next: Int) {
     let start = ContinuousClock.now
     let deadline = start + .milliseconds(Int(seconds * 1000))
@@ -143,12 +159,12 @@ func phase(client: HTTPClient, url: String, delivery: Delivery, concurrency: Int
                 var tally = Tally()
                 var k = 0
                 while ContinuousClock.now < deadline {
-                    let body = delivery.body(firstIndex + worker + k * concurrency)
+                    let (body, headers) = make(firstIndex + worker + k * concurrency)
                     k += 1
                     var request = HTTPClientRequest(url: url)
                     request.method = .POST
                     request.headers.add(name: "Content-Type", value: "application/json")
-                    request.headers.add(name: "X-Hub-Signature-256", value: delivery.signature(body))
+                    for (name, value) in headers { request.headers.add(name: name, value: value) }
                     request.body = .bytes(ByteBuffer(bytes: body))
                     let sent = ContinuousClock.now
                     do {
@@ -183,13 +199,28 @@ func runFire(_ options: [String: String]) async throws {
     guard let url = options["url"], let secret = options["app-secret"], let phoneNumberID = options["phone-number-id"] else {
         fail("fire needs --url, --app-secret and --phone-number-id")
     }
+    let delivery = Delivery(phoneNumberID: phoneNumberID, businessAccountID: options["business-account-id"] ?? "100000000000099",
+                            key: SymmetricKey(data: Data(secret.utf8)))
+    try await runLoad(url: url, options: options) { n in
+        let body = delivery.body(n)
+        return (body, [("X-Hub-Signature-256", delivery.signature(body))])
+    }
+}
+
+func runSend(_ options: [String: String]) async throws {
+    guard let url = options["url"], let token = options["token"] else { fail("send needs --url and --token") }
+    let send = GraphSend(token: token)
+    try await runLoad(url: url, options: options) { n in (send.body(n), [("Authorization", "Bearer \(send.token)")]) }
+}
+
+/// Warm-up, then the measured phase; prints and optionally writes (--json) what it measured. Exits 1 on any
+/// answer other than 200 or any transport error.
+func runLoad(url: String, options: [String: String], make: @escaping RequestMaker) async throws {
     let concurrency = Int(options["concurrency"] ?? "32") ?? 32
     let duration = Double(options["duration"] ?? "15") ?? 15
     let warmup = Double(options["warmup"] ?? "3") ?? 3
     // The load generator shares the machine with the server; one event loop keeps its share small.
     let threads = Int(options["threads"] ?? "1") ?? 1
-    let delivery = Delivery(phoneNumberID: phoneNumberID, businessAccountID: options["business-account-id"] ?? "100000000000099",
-                            key: SymmetricKey(data: Data(secret.utf8)))
 
     var configuration = HTTPClient.Configuration()
     configuration.httpVersion = .http1Only
@@ -200,11 +231,11 @@ func runFire(_ options: [String: String]) async throws {
     var next = Int(options["first"] ?? "0") ?? 0
     var warm = Tally()
     if warmup > 0 {
-        let result = await phase(client: client, url: url, delivery: delivery, concurrency: concurrency, seconds: warmup, firstIndex: next)
+        let result = await phase(client: client, url: url, make: make, concurrency: concurrency, seconds: warmup, firstIndex: next)
         warm = result.tally
         next = result.next
     }
-    let measured = await phase(client: client, url: url, delivery: delivery, concurrency: concurrency, seconds: duration,
+    let measured = await phase(client: client, url: url, make: make, concurrency: concurrency, seconds: duration,
                                firstIndex: next)
     try await client.shutdown()
     try await group.shutdownGracefully()
@@ -220,7 +251,7 @@ func runFire(_ options: [String: String]) async throws {
         "concurrency": Double(concurrency), "duration_s": seconds, "requests": Double(sorted.count),
         "throughput": Double(sorted.count) / seconds,
         "p50_ms": percentile(0.50), "p99_ms": percentile(0.99), "max_ms": sorted.last ?? 0,
-        // Over both phases: the database must hold exactly `acknowledged` deliveries.
+        // Over both phases: the database (or the emulator) must hold exactly `acknowledged` requests.
         "acknowledged": Double(tally.acknowledged), "non_200": Double(tally.refused.count), "errors": Double(tally.errors.count),
         // So the script can tell the generator's share of the machine from other processes'.
         "client_cpu_s": processCPUSeconds(),
@@ -243,5 +274,6 @@ let arguments = CommandLine.arguments
 switch arguments.count > 1 ? arguments[1] : "" {
 case "baseline": try await runBaseline(flags(arguments.dropFirst(2)))
 case "fire": try await runFire(flags(arguments.dropFirst(2)))
-default: fail("usage: WebhookLoad baseline --port P | WebhookLoad fire --url URL --app-secret S --phone-number-id ID ...")
+case "send": try await runSend(flags(arguments.dropFirst(2)))
+default: fail("usage: WebhookLoad baseline --port P | fire --url URL --app-secret S --phone-number-id ID ... | send --url URL --token T ...")
 }
