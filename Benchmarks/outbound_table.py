@@ -57,19 +57,23 @@ emulator alone, driven by the Swift load generator with {settings['concurrency']
 <!-- outbound:end -->"""
 
 
-def main() -> None:
-    report_path, markdown_path = sys.argv[1:3]
-    with open(report_path) as f:
-        text = section(json.load(f))
+def write_section(markdown_path: str, name: str, text: str) -> None:
+    """Replaces what lies between `<!-- name:start -->` and `<!-- name:end -->` (both included in `text`), or appends."""
     with open(markdown_path) as f:
         current = f.read()
-    if "<!-- outbound:start -->" in current:
-        current = re.sub(r"<!-- outbound:start -->.*?<!-- outbound:end -->", lambda _: text, current, flags=re.S)
+    if f"<!-- {name}:start -->" in current:
+        current = re.sub(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", lambda _: text, current, flags=re.S)
     else:
         current = current.rstrip() + "\n\n" + text + "\n"
     with open(markdown_path, "w") as f:
         f.write(current)
     print(text)
+
+
+def main() -> None:
+    report_path, markdown_path = sys.argv[1:3]
+    with open(report_path) as f:
+        write_section(markdown_path, "outbound", section(json.load(f)))
 
 
 if __name__ == "__main__":

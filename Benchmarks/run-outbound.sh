@@ -3,15 +3,11 @@
 # PostgreSQL, against the emulator's own ceiling, all in one run; pacing checked per account in every 1,000 ms window;
 # written into BENCHMARKS.md between the "outbound" markers. See Benchmarks/outbound_bench.py for what is measured.
 #   Benchmarks/run-outbound.sh [postgres-url]   (default: a private cluster from scripts/postgres-cluster.sh)
-# Environment: SWITCHBOARD_BENCH_SCRATCH (build directory, default .build-bench) and the OUTBOUND_* sizes in
-# outbound_bench.py.
+# Environment: SWITCHBOARD_BENCH_SCRATCH (see bench-build.sh) and the OUTBOUND_* sizes in outbound_bench.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scratch=${SWITCHBOARD_BENCH_SCRATCH:-.build-bench}
 command -v psql >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
-swift build -c release --scratch-path "$scratch" --product switchboard >/dev/null
-swift build -c release --scratch-path "$scratch" --product WebhookLoad >/dev/null
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+bin=$(Benchmarks/bench-build.sh)
 
 work=$(mktemp -d /tmp/switchboard-outbound.XXXXXX)
 cluster=""
