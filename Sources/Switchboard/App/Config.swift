@@ -39,6 +39,8 @@ public struct SwitchboardConfig: Sendable {
     public var databasePoolSize: Int = 4
     /// Outbox dispatch loops `serve` runs in-process; 0 leaves sending to `switchboard worker`.
     public var dispatchLanes: Int = 2
+    /// Which addresses workspace webhook endpoints may reach.
+    public var webhookTargets: WebhookTargets = .publicOnly
 
     /// True when the dashboard is served over https, so cookies get `Secure`.
     public var secureCookies: Bool { publicURL?.scheme == "https" }
@@ -176,6 +178,12 @@ extension SwitchboardConfig {
                 throw ConfigError(variable: "SWITCHBOARD_DISPATCHERS", problem: "must be a whole number from 0 to 16 (got '\(raw.prefix(20))')")
             }
             config.dispatchLanes = lanes
+        }
+        if let raw = given(WebhookTargets.variable) {
+            guard let targets = WebhookTargets(rawValue: raw.lowercased()) else {
+                throw ConfigError(variable: WebhookTargets.variable, problem: "must be public or any (got '\(raw.prefix(20))')")
+            }
+            config.webhookTargets = targets
         }
         try config.setAdmin(email: given("SWITCHBOARD_ADMIN_EMAIL"), password: given("SWITCHBOARD_ADMIN_PASSWORD"),
                             emailName: "SWITCHBOARD_ADMIN_EMAIL", passwordName: "SWITCHBOARD_ADMIN_PASSWORD")

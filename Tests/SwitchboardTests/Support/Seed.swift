@@ -70,7 +70,7 @@ enum Seed {
         let messageID = try #require(try await Message.query(on: app.db).filter(\.$conversationID == conversationID).first()?.id)
         let context = AuditContext(actor: .system("test"), workspaceID: workspaceID, requestID: nil)
         let endpoint = try await WebhookEndpointService(app).create(
-            CreateWebhookEndpointInput(url: "http://127.0.0.1:9/hooks/\(slug)", eventKinds: ["*"]), context: context, writer: app.transactor)
+            CreateWebhookEndpointInput(url: "http://localhost:9/hooks/\(slug)", eventKinds: ["*"]), context: context, writer: app.transactor)
         let delivery = try await WebhookEndpointService(app).sendTest(endpoint.endpoint.id, context: context, writer: app.transactor)
         return SeededWorkspace(id: workspaceID, slug: slug, members: members, keys: keys, keyIDs: keyIDs, accountID: account.id,
                                conversationID: conversationID, messageID: messageID, endpointID: endpoint.endpoint.id, deliveryID: delivery.id)

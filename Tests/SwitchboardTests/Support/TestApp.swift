@@ -62,7 +62,9 @@ actor TestGate {
 
 /// Builds a fresh app on a fresh database (a new SQLite file, or a new PostgreSQL schema when
 /// `DATABASE_URL` is set), runs the test, and tears it all down.
-func withTestApp<T>(clock: TestClock? = nil, _ test: (Application) async throws -> T) async throws -> T {
+/// `adjust` changes the configuration before the app starts.
+func withTestApp<T>(clock: TestClock? = nil, adjust: (inout SwitchboardConfig) -> Void = { _ in },
+                    _ test: (Application) async throws -> T) async throws -> T {
     _ = LogCapture.installed
     await TestGate.shared.enter()
     defer { Task { await TestGate.shared.leave() } }
@@ -80,6 +82,9 @@ func withTestApp<T>(clock: TestClock? = nil, _ test: (Application) async throws 
     }
     config.passwordCost = 4
     config.logLevel = .trace
+    // Tests receive events on loopback servers; WebhookTargetsTests checks the default.
+    config.webhookTargets = .any
+    adjust(&config)
 
     if let schema = config.postgresSchema, case .postgres(let url) = config.database {
         try await PostgresSchemas.create(schema, url: url)

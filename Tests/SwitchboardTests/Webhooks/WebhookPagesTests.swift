@@ -77,7 +77,7 @@ struct WebhookPagesTests {
             let browser = try await AccountPagesTests.signedIn(app, as: "agent@alpha.test")
 
             let list = try await browser.get("/dashboard/webhooks")
-            #expect(list.status == .ok && list.text.contains("127.0.0.1:9/hooks/alpha") && !list.text.contains("Deactivate"))
+            #expect(list.status == .ok && list.text.contains("localhost:9/hooks/alpha") && !list.text.contains("Deactivate"))
             #expect(!list.text.contains("Add an endpoint"))
             let page = try await browser.get("/dashboard/webhooks/\(a.endpointID)")
             #expect(page.status == .ok && !page.text.contains("Replay"))

@@ -114,6 +114,11 @@ public final class EventDeliverer: Sendable {
     }
 
     private func post(_ job: DeliveryJob, secret: String, at time: Date) async -> Outcome {
+        if let url = URL(string: job.url), let host = url.host,
+           let refusal = await app.switchboard.config.webhookTargets.refusal(
+               resolving: host, port: url.port ?? (url.scheme == "https" ? 443 : 80), on: app.threadPool) {
+            return Outcome(attempted: true, error: "not sent: " + refusal)
+        }
         var request = HTTPClientRequest(url: job.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

@@ -5,12 +5,14 @@ enum WebhookEndpointRules {
     static let secretPurpose = "webhook_endpoint.secret"
     static let wildcard = "*"
 
-    static func checkURL(_ raw: String, into checks: inout FieldChecks) {
+    static func checkURL(_ raw: String, targets: WebhookTargets, into checks: inout FieldChecks) {
         guard raw.count <= 2048 else { return checks.fail("url", "must be at most 2048 characters") }
         guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty else {
             return checks.fail("url", "must be an absolute http or https URL")
         }
+        // A name is checked each time it is delivered to, because what it resolves to can change.
+        if let refusal = targets.refusal(literalHost: host) { checks.fail("url", "must reach a public address: \(refusal)") }
     }
 
     /// The kinds as stored: known kinds without repeats, or `["*"]` alone.

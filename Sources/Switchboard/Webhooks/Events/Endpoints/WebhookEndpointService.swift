@@ -8,16 +8,19 @@ public struct WebhookEndpointService: Sendable {
     let secrets: SecretStore
     let clock: Clock
     let random: RandomSource
+    let targets: WebhookTargets
 
     public init(_ app: Application) {
         let services = app.switchboard
-        self.init(secrets: services.secrets, clock: services.clients.clock, random: services.clients.random)
+        self.init(secrets: services.secrets, clock: services.clients.clock, random: services.clients.random,
+                  targets: services.config.webhookTargets)
     }
 
-    init(secrets: SecretStore, clock: Clock, random: RandomSource) {
+    init(secrets: SecretStore, clock: Clock, random: RandomSource, targets: WebhookTargets) {
         self.secrets = secrets
         self.clock = clock
         self.random = random
+        self.targets = targets
     }
 
     // MARK: Reading
@@ -58,7 +61,7 @@ public struct WebhookEndpointService: Sendable {
 
     public func create(_ input: CreateWebhookEndpointInput, context: AuditContext, writer: Transactor) async throws -> WebhookEndpointWithSecretDTO {
         var checks = FieldChecks()
-        WebhookEndpointRules.checkURL(input.url, into: &checks)
+        WebhookEndpointRules.checkURL(input.url, targets: targets, into: &checks)
         let kinds = WebhookEndpointRules.kinds(input.eventKinds, into: &checks)
         WebhookEndpointRules.checkSecret(input.secret, into: &checks)
         try checks.check()
@@ -89,7 +92,7 @@ public struct WebhookEndpointService: Sendable {
     /// Changes URL, kinds or active; deactivating fails the endpoint's pending deliveries, so none is sent after.
     public func update(_ id: UUID, _ input: UpdateWebhookEndpointInput, context: AuditContext, writer: Transactor) async throws -> WebhookEndpointDTO {
         var checks = FieldChecks()
-        if let url = input.url { WebhookEndpointRules.checkURL(url, into: &checks) }
+        if let url = input.url { WebhookEndpointRules.checkURL(url, targets: targets, into: &checks) }
         let kinds = input.eventKinds.map { WebhookEndpointRules.kinds($0, into: &checks) }
         try checks.check()
         let time = clock.now()
