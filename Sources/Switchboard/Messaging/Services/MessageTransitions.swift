@@ -16,14 +16,20 @@ enum MessageTransitions {
     /// Moves the message to `status` if it is at a lower rank now; true when it moved.
     static func advance(_ id: UUID, to status: MessageStatus, at time: Date, now: Date, failure: Failure? = nil,
                         on db: Database) async throws -> Bool {
-        guard let target = StatusOrder.rank(status) else { return false }
-        let lower = MessageStatus.allCases.filter { StatusOrder.rank($0).map { $0 < target } ?? false }.map(\.rawValue)
+        let lower = ranksBelow(status)
+        guard !lower.isEmpty else { return false }
         var update = db.sql.update("messages").set("status", to: status.rawValue).set("status_at", to: time).set("updated_at", to: now)
         if let failure {
             update = update.set("error_code", to: failure.code).set("error_title", to: failure.title).set("error_detail", to: failure.detail)
         }
         let moved = try await update.where("id", .equal, id).where("status", .in, lower).returning("id").all()
         return !moved.isEmpty
+    }
+
+    /// The statuses a message may move to `status` from.
+    static func ranksBelow(_ status: MessageStatus) -> [String] {
+        guard let target = StatusOrder.rank(status) else { return [] }
+        return MessageStatus.allCases.filter { StatusOrder.rank($0).map { $0 < target } ?? false }.map(\.rawValue)
     }
 
     /// Back to `queued` after an attempt that will be retried (only from `sending`, so nothing Meta reported is undone).
