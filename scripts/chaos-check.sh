@@ -87,7 +87,7 @@ for backend in $backends; do
       if why=$(mount -t tmpfs -o "size=${CHAOS_DISK_MB:-256}m,mode=0700" tmpfs "$dir/data" 2>&1); then
         mounted="$dir/data"; disk=tmpfs
       else
-        disk="skip:mounting a tmpfs for the data directory is not permitted here ($why)"
+        disk="skip:mounting a tmpfs for the data directory is not permitted here ($(echo "$why" | tr -s '\n ' '  ' | sed 's/ *$//'))"
       fi
     fi
     drive "$dir" sqlite --disk "$disk" "$@"

@@ -373,11 +373,13 @@ class Run:
             if started.returncode != 0:
                 self.violations.append(f"PostgreSQL did not start again: {started.stderr.strip()[-300:]}")
                 return
-            ready = h.wait_http(self.base + "/health/ready", 120, self.serve, step=0.005)
+            # Waits past READY_LIMIT (three times it, 30 s at least) only to tell "late" from "never".
+            patience = max(3 * o.ready_limit, 30)
+            ready = h.wait_http(self.base + "/health/ready", patience, self.serve, step=0.005)
             seconds = time.monotonic() - up_at if ready else None
             self.watch()
             self.ready["PostgreSQL restart"].append(seconds)
-            write = self.load.first_ack_after(up_at, 30)
+            write = self.load.first_ack_after(up_at, 0 if seconds is None else patience)
             say(f"PostgreSQL restart {r + 1}: down {up_at - stopped_at:.1f} s (stopping {stop_s:.1f} s, starting "
                 f"{up_at - starting:.1f} s; /health/ready meanwhile: {answer}); serve ready {fmt_s(seconds)} and the "
                 f"first write acknowledged {fmt_s(write)} after it was back")
@@ -492,7 +494,7 @@ class Run:
 
     def settle(self, ids: list[str]) -> tuple[dict, int, bool]:
         """Waits until every accepted send is sent, delivered, read or failed here and the run's outbox is empty, or
-        nothing moved for SETTLE_TIMEOUT s. Returns the statuses, the outbox rows left, and whether it stalled."""
+        nothing moved for SETTLE_TIMEOUT s (or twice that passed). Returns the statuses, the outbox rows left, and whether it stalled."""
         accounts = ",".join(h.quote(a) for a in self.accounts)
         best, last_progress, began = None, time.monotonic(), time.monotonic()
         while True:
@@ -508,7 +510,7 @@ class Run:
                 return final, 0, False
             if best is None or pending + outbox < best:
                 best, last_progress = pending + outbox, time.monotonic()
-            if time.monotonic() - last_progress > self.o.settle_timeout or time.monotonic() - began > 4 * self.o.settle_timeout:
+            if time.monotonic() - last_progress > self.o.settle_timeout or time.monotonic() - began > 2 * self.o.settle_timeout:
                 return final, outbox, True
             time.sleep(0.5)
 
