@@ -17,10 +17,8 @@ gave up on (see sb_harness.settle) is replayed signed, as Meta's later retries w
 Exits 1 on any violation, 2 when the run itself could not be set up."""
 
 import contextlib
-import json
 import os
 import random
-import re
 import signal
 import sqlite3
 import sys
@@ -44,17 +42,6 @@ P = "crash-check"
 
 def say(text: str) -> None:
     h.log(P, text)
-
-
-class Item:
-    __slots__ = ("kind", "index", "path", "body", "headers", "acked", "answer", "attempts", "errors")
-
-    def __init__(self, kind, index, path, body, headers):
-        self.kind, self.index, self.path, self.body, self.headers = kind, index, path, body, headers
-        self.acked = False
-        self.answer = None  # the message id of an accepted send
-        self.attempts = 0
-        self.errors: dict[str, int] = {}
 
 
 def main() -> int:
@@ -97,45 +84,28 @@ def run(binary: str, work: str, procs: h.Processes) -> int:
                                               "instant": True, "sendsReads": False})
     rate = sqlite_rows(data_dir, "SELECT messages_per_second FROM whatsapp_accounts WHERE id = ?", account)[0][0]
 
-    auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    items: list[Item] = []
+    items: list[h.Item] = []
     for i in range(max(SENDS, INBOUND)):
         if i < SENDS:
-            body = h.compact(h.template_send("+1555%07d" % (3_000_000 + i), account))
-            items.append(Item("send", i, "/api/v1/messages", body, {**auth, "Idempotency-Key": f"crash-{run_id}-{i}"}))
+            items.append(h.Item.send(i, account, "+1555%07d" % (3_000_000 + i), key, f"crash-{run_id}-{i}"))
         if i < INBOUND:
-            wamid = f"wamid.CRASHCHECK{run_id}{i:05d}"
-            body = h.inbound_text_body(phone, "1" + phone, wamid, "1555400%04d" % (i % 50), f"User {i % 50}", f"hello {i}")
-            items.append(Item("inbound", i, "/webhooks/whatsapp", body,
-                              {"Content-Type": "application/json", "X-Hub-Signature-256": h.signature(body, secret)}))
-    wamid_of = {it.index: f"wamid.CRASHCHECK{run_id}{it.index:05d}" for it in items if it.kind == "inbound"}
+            items.append(h.Item.inbound(i, phone, secret, f"wamid.CRASHCHECK{run_id}{i:05d}", "1555400%04d" % (i % 50),
+                                        f"User {i % 50}", f"hello {i}"))
 
     lock = threading.Lock()
     counts = {"acked": 0, "in_flight": 0, "finished": 0}
 
-    def attempt(item: Item) -> None:
+    def attempt(item: h.Item) -> None:
         with lock:
             counts["in_flight"] += 1
-        item.attempts += 1
         try:
-            status, data = api.request("POST", item.path, item.body, item.headers)
-        except Exception as error:  # refused, reset, closed: not acknowledged
-            name = type(error).__name__
-            item.errors[name] = item.errors.get(name, 0) + 1
-            return
+            item.post(api)
         finally:
             with lock:
                 counts["in_flight"] -= 1
                 counts["finished"] += 1
-        ok = status == 202 if item.kind == "send" else status == 200
-        if not ok:
-            item.errors[f"HTTP {status}"] = item.errors.get(f"HTTP {status}", 0) + 1
-            return
-        if item.kind == "send":
-            item.answer = json.loads(data)["id"].upper()
-        item.acked = True
-        with lock:
-            counts["acked"] += 1
+                if item.acked:
+                    counts["acked"] += 1
 
     # Phase 1: the load, and SIGKILL once KILL_AT of it is acknowledged; the restart begins at once.
     say(f"{SENDS} sends and {INBOUND} inbound deliveries from {CLIENTS} clients; SIGKILL after {int(KILL_AT * 100)}% are acknowledged")
@@ -207,7 +177,7 @@ def run(binary: str, work: str, procs: h.Processes) -> int:
 
     inbound_counts = dict(sqlite_rows(data_dir, "SELECT wamid, count(*) FROM messages WHERE direction = 'inbound' "
                                                 "AND account_id = ? GROUP BY wamid", account))
-    acked_wamids = {wamid_of[it.index] for it in items if it.kind == "inbound" and it.acked}
+    acked_wamids = {it.wamid for it in items if it.kind == "inbound" and it.acked}
     stored_once = sum(1 for w in acked_wamids if inbound_counts.get(w) == 1)
     for w in sorted(acked_wamids):
         if inbound_counts.get(w, 0) != 1:
@@ -254,11 +224,11 @@ def run(binary: str, work: str, procs: h.Processes) -> int:
         say(f"  {len(ids)} from the batch claimed at {claimed:+d} ms from the kill: answered by the emulator at "
             f"{min(first):+d}..{max(first):+d} ms, no wamid committed, sent again at {min(again):+d}..{max(again):+d} ms "
             f"(e.g. {ids[0]})")
-    webhook_ms = latencies(serve_log, "/webhooks/whatsapp")
+    webhook_ms = h.latencies(serve_log, "/webhooks/whatsapp")
     if webhook_ms:
-        say(f"server time per webhook delivery over the run: p50 {pct(webhook_ms, 50):.0f} ms, p90 {pct(webhook_ms, 90):.0f} ms, "
-            f"p99 {pct(webhook_ms, 99):.0f} ms ({len(webhook_ms)} deliveries, own and the emulator's); "
-            f"emulator: {stats_line(emulator)}")
+        say(f"server time per webhook delivery over the run: p50 {h.pct(webhook_ms, 50):.0f} ms, p90 {h.pct(webhook_ms, 90):.0f} ms, "
+            f"p99 {h.pct(webhook_ms, 99):.0f} ms ({len(webhook_ms)} deliveries, own and the emulator's); "
+            f"emulator: {h.stats_line(emulator)}")
     say(f"sends claimed more than once by the dispatcher: {len(attempts)}; delivered webhooks replayed by this check "
         f"because the emulator had given up on them: {replayed}; account rate {rate}/s")
     if extra_sends > MAX_DUPLICATES:
@@ -276,48 +246,17 @@ def run(binary: str, work: str, procs: h.Processes) -> int:
     return 1 if violations else 0
 
 
-def connect(data_dir: str):
-    """The server's SQLite file, read with Python's own sqlite3 module (WAL: reading never blocks the server)."""
-    return contextlib.closing(sqlite3.connect(os.path.join(data_dir, "switchboard.sqlite"), timeout=30))
-
-
 def sqlite_rows(data_dir: str, query: str, *args) -> list[tuple]:
-    with connect(data_dir) as db:
+    with contextlib.closing(sqlite3.connect(os.path.join(data_dir, "switchboard.sqlite"), timeout=30)) as db:
         return db.execute(query, args).fetchall()
 
 
 def sqlite_in(data_dir: str, query: str, values: list[str]) -> list[tuple]:
-    rows = []
-    with connect(data_dir) as db:
-        for start in range(0, len(values), 500):
-            chunk = values[start:start + 500]
-            rows += db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
-    return rows
-
-
-def latencies(logfile: str, path: str) -> list[float]:
-    """duration_ms of the request log lines for `path` (LOG_LEVEL info and below)."""
-    pattern = re.compile(r"duration_ms=([0-9.]+) .*path=" + re.escape(path) + " ")
-    with open(logfile, errors="replace") as f:
-        return sorted(float(m.group(1)) for m in map(pattern.search, f) if m)
-
-
-def pct(values: list[float], p: int) -> float:
-    return values[min(len(values) - 1, int(len(values) * p / 100))]
-
-
-def stats_line(emulator: h.Http) -> str:
-    _, stats = emulator.json("GET", "/sandbox/stats")
-    return (f"{stats['messagesAccepted']} sends accepted, {stats['webhooksDelivered']} webhooks delivered, "
-            f"{stats['webhookAttemptsFailed']} attempts failed, {stats['webhooksAbandoned']} abandoned")
+    return h.Database(sqlite_path=os.path.join(data_dir, "switchboard.sqlite")).rows_in(query, values)
 
 
 def setup_failed(what: str, logfile: str) -> int:
-    say(f"SETUP FAILED: {what}; the last lines of {logfile}:")
-    with open(logfile, errors="replace") as f:
-        for line in f.readlines()[-30:]:
-            print("  " + line.rstrip())
-    return 2
+    return h.setup_failed(P, what, logfile)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,21 @@
-"""Shared pieces of the out-of-process checks (scripts/crash-check.sh, scripts/two-process-check.sh): free ports,
-child processes that are always stopped, a keep-alive HTTP client safe to use from many threads, signed Meta
-webhook bodies, and the API calls the checks make. Standard library only (Python 3.11)."""
+"""Shared pieces of the out-of-process checks (scripts/crash-check.sh, scripts/two-process-check.sh,
+scripts/chaos-check.sh): free ports, child processes that are always stopped (and restarted, timed to readiness),
+a keep-alive HTTP client safe to use from many threads, signed Meta webhook bodies, the requests of a load (a send
+or an inbound delivery, retried with the same bytes until acknowledged), the API calls the checks make, and reading
+the server's database (SQLite through Python's sqlite3 module, PostgreSQL through psql). Standard library only
+(Python 3.11)."""
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
 import json
 import os
+import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
@@ -65,6 +71,15 @@ class Processes:
     def stop_all(self) -> None:
         for name in list(self.running):
             self.stop(name)
+
+    def start_ready(self, name: str, argv: list[str], env: dict[str, str], logfile: str, ready_url: str,
+                    deadline_s: float = 120) -> tuple[subprocess.Popen, float | None]:
+        """Starts a server and polls `ready_url` every 5 ms: the process, and the seconds from its start until it
+        answered 2xx (None if it exited or the deadline passed first)."""
+        began = time.monotonic()
+        proc = self.start(name, argv, env, logfile)
+        ready = wait_http(ready_url, deadline_s, proc, step=0.005)
+        return proc, (time.monotonic() - began) if ready else None
 
 
 def wait_http(url: str, deadline_s: float, proc: subprocess.Popen | None = None, step: float = 0.01) -> bool:
@@ -135,6 +150,51 @@ class Http:
             return status, json.loads(data) if data else None
         except ValueError:
             return status, data.decode(errors="replace")
+
+
+class Item:
+    """One request of a check's load, posted with the same bytes (and Idempotency-Key) until acknowledged, as a
+    client or Meta would: a send (`POST /api/v1/messages`, acknowledged by 202, whose answer is the message id) or a
+    signed inbound delivery (`POST /webhooks/whatsapp`, acknowledged by 200, carrying `wamid`)."""
+    __slots__ = ("kind", "index", "path", "body", "headers", "wamid", "acked", "answer", "attempts", "errors", "refusal")
+
+    def __init__(self, kind: str, index: int, path: str, body: bytes, headers: dict[str, str], wamid: str | None = None):
+        self.kind, self.index, self.path, self.body, self.headers, self.wamid = kind, index, path, body, headers, wamid
+        self.acked = False
+        self.answer: str | None = None  # the message id of an accepted send, upper case
+        self.attempts = 0
+        self.errors: dict[str, int] = {}
+        self.refusal = b""  # the body of the last answer that did not acknowledge it
+
+    @classmethod
+    def send(cls, index: int, account_id: str, to: str, api_key: str, idempotency_key: str) -> "Item":
+        return cls("send", index, "/api/v1/messages", compact(template_send(to, account_id)),
+                   {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json", "Idempotency-Key": idempotency_key})
+
+    @classmethod
+    def inbound(cls, index: int, phone_number_id: str, app_secret: str, wamid: str, sender: str, name: str, text: str) -> "Item":
+        body = inbound_text_body(phone_number_id, "1" + phone_number_id, wamid, sender, name, text)
+        return cls("inbound", index, "/webhooks/whatsapp", body,
+                   {"Content-Type": "application/json", "X-Hub-Signature-256": signature(body, app_secret)}, wamid)
+
+    def post(self, api: "Http") -> str:
+        """One attempt. Returns what it came to: the HTTP status as text, or the name of the error below HTTP
+        (refused, reset, timed out); anything but the acknowledging status is counted in `errors`."""
+        self.attempts += 1
+        try:
+            status, data = api.request("POST", self.path, self.body, self.headers)
+        except Exception as error:  # noqa: BLE001 - refused, reset, closed, timed out: not acknowledged
+            name = type(error).__name__
+            self.errors[name] = self.errors.get(name, 0) + 1
+            return name
+        if status != (202 if self.kind == "send" else 200):
+            self.errors[f"HTTP {status}"] = self.errors.get(f"HTTP {status}", 0) + 1
+            self.refusal = data[:500]
+            return str(status)
+        if self.kind == "send":
+            self.answer = json.loads(data)["id"].upper()
+        self.acked = True
+        return str(status)
 
 
 def signature(body: bytes, app_secret: str) -> str:
@@ -303,3 +363,127 @@ def replay_abandoned(pending: set[str], emulator: Http, api: Http, numbers: dict
     say(f"replayed {replayed} delivered webhooks the emulator had given up on (answers {answers}; the emulator abandoned "
         f"{stats['webhooksAbandoned']} webhooks in all, {stats['webhookAttemptsFailed']} attempts failed)")
     return replayed
+
+
+# Reading the server's database.
+
+class Database:
+    """The server's database as a check reads it: a SQLite file through Python's sqlite3 module (WAL: reading never
+    blocks the server), or PostgreSQL through psql, one short session per query (so a PostgreSQL restart costs
+    nothing but the queries made while it is down, which raise RuntimeError). Values go into the SQL as literals
+    (`quote`); they are ids the check made or the server answered. Rows are tuples, PostgreSQL's fields as text."""
+
+    def __init__(self, sqlite_path: str | None = None, url: str | None = None):
+        assert (sqlite_path is None) != (url is None)
+        self.sqlite_path, self.url = sqlite_path, url
+        self.kind = "sqlite" if sqlite_path else "postgresql"
+
+    def rows(self, sql: str) -> list[tuple]:
+        if self.sqlite_path:
+            with contextlib.closing(sqlite3.connect(self.sqlite_path, timeout=30)) as db:
+                return db.execute(sql).fetchall()
+        out = subprocess.run(["psql", "-X", "-qAt", "-F", "\t", "-v", "ON_ERROR_STOP=1", self.url, "-c", sql],
+                             capture_output=True, text=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError(f"psql: {out.stderr.strip()[:300]} (in: {sql.strip()[:200]})")
+        return [tuple(line.split("\t")) for line in out.stdout.splitlines() if line]
+
+    def rows_in(self, sql: str, values, chunk: int = 500) -> list[tuple]:
+        """`sql` with `{}` where the quoted, comma-separated `values` go, run in chunks."""
+        values, out = list(values), []
+        for start in range(0, len(values), chunk):
+            out += self.rows(sql.format(",".join(quote(v) for v in values[start:start + chunk])))
+        return out
+
+    def scalar(self, sql: str):
+        rows = self.rows(sql)
+        return rows[0][0] if rows else None
+
+    def epoch(self, column: str) -> str:
+        """An SQL expression for a time column as Unix seconds (SQLite stores them so already)."""
+        return column if self.sqlite_path else f"extract(epoch FROM {column})"
+
+    @property
+    def now(self) -> str:
+        """An SQL expression for the database's current time, comparable with its time columns."""
+        return "((julianday('now') - 2440587.5) * 86400.0)" if self.sqlite_path else "now()"
+
+
+def quote(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sqlite_integrity(path: str) -> str:
+    """`PRAGMA integrity_check` by the sqlite3 command-line tool (not the server's own library): 'ok' or its complaints."""
+    out = subprocess.run(["sqlite3", path, "PRAGMA integrity_check"], capture_output=True, text=True, timeout=300)
+    return (out.stdout.strip() or out.stderr.strip()).replace("\n", "; ")[:500]
+
+
+class Psql:
+    """One long-lived psql session: a query per call, answered rows as lists of fields (unaligned, tab-separated)."""
+
+    def __init__(self, url: str):
+        self.proc = subprocess.Popen(["psql", "-X", "-qAt", "-F", "\t", "-v", "ON_ERROR_STOP=0", url],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.lock = threading.Lock()
+
+    def rows(self, sql: str) -> list[list[str]]:
+        with self.lock:
+            self.proc.stdin.write(sql.rstrip().rstrip(";") + ";\n\\echo __end__\n")
+            self.proc.stdin.flush()
+            out = []
+            for line in self.proc.stdout:
+                line = line.rstrip("\n")
+                if line == "__end__":
+                    break
+                if line.startswith(("ERROR:", "FATAL:", "psql:")):
+                    raise RuntimeError(f"psql: {line} (in: {sql.strip()[:200]})")
+                out.append(line.split("\t"))
+            return out
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(10)
+
+
+def psql_once(url: str, sql: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c", sql], capture_output=True, text=True, timeout=60)
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def redact(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return url.replace(f":{parts.password}@", ":***@") if parts.password else url
+
+
+# Reports.
+
+def latencies(logfile: str, path: str) -> list[float]:
+    """duration_ms of the request log lines for `path` (LOG_LEVEL info and below)."""
+    pattern = re.compile(r"duration_ms=([0-9.]+) .*path=" + re.escape(path) + " ")
+    with open(logfile, errors="replace") as f:
+        return sorted(float(m.group(1)) for m in map(pattern.search, f) if m)
+
+
+def pct(values: list[float], p: int) -> float:
+    return values[min(len(values) - 1, int(len(values) * p / 100))]
+
+
+def stats_line(emulator: Http) -> str:
+    _, stats = emulator.json("GET", "/sandbox/stats")
+    return (f"{stats['messagesAccepted']} sends accepted, {stats['webhooksDelivered']} webhooks delivered, "
+            f"{stats['webhookAttemptsFailed']} attempts failed, {stats['webhooksAbandoned']} abandoned")
+
+
+def setup_failed(prefix: str, what: str, logfile: str) -> int:
+    """Says what could not be set up, with the last lines of the log that tells why; the checks' exit code 2."""
+    log(prefix, f"SETUP FAILED: {what}; the last lines of {logfile}:")
+    with open(logfile, errors="replace") as f:
+        for line in f.readlines()[-30:]:
+            print("  " + line.rstrip())
+    return 2

@@ -23,11 +23,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sb_harness as h  # noqa: E402
+from sb_harness import Psql, psql_once, redact, with_database  # noqa: E402,F401 (also importable from here)
 
 SENDS = int(os.environ.get("TWO_SENDS", 1000))
 ACCOUNTS = int(os.environ.get("TWO_ACCOUNTS", 5))
@@ -39,43 +39,6 @@ P = "two-process-check"
 
 def say(text: str) -> None:
     h.log(P, text)
-
-
-class Psql:
-    """One long-lived psql session: a query per call, answered rows as lists of fields (unaligned, tab-separated)."""
-
-    def __init__(self, url: str):
-        self.proc = subprocess.Popen(["psql", "-X", "-qAt", "-F", "\t", "-v", "ON_ERROR_STOP=0", url],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-        self.lock = threading.Lock()
-
-    def rows(self, sql: str) -> list[list[str]]:
-        with self.lock:
-            self.proc.stdin.write(sql.rstrip().rstrip(";") + ";\n\\echo __end__\n")
-            self.proc.stdin.flush()
-            out = []
-            for line in self.proc.stdout:
-                line = line.rstrip("\n")
-                if line == "__end__":
-                    break
-                if line.startswith(("ERROR:", "FATAL:", "psql:")):
-                    raise RuntimeError(f"psql: {line} (in: {sql.strip()[:200]})")
-                out.append(line.split("\t"))
-            return out
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            self.proc.wait(10)
-
-
-def psql_once(url: str, sql: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c", sql], capture_output=True, text=True, timeout=60)
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 def main() -> int:
@@ -383,17 +346,8 @@ def fmt(value) -> str:
     return "?" if value is None else str(value)
 
 
-def redact(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return url.replace(parts.password, "***") if parts.password else url
-
-
 def setup_failed(what: str, logfile: str) -> int:
-    say(f"SETUP FAILED: {what}; the last lines of {logfile}:")
-    with open(logfile, errors="replace") as f:
-        for line in f.readlines()[-30:]:
-            print("  " + line.rstrip())
-    return 2
+    return h.setup_failed(P, what, logfile)
 
 
 if __name__ == "__main__":
