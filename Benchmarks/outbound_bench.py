@@ -18,7 +18,6 @@ run-outbound.sh. Exits 1 when a check fails, 2 when the run could not be set up.
 import json
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -28,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "scripts"))
 import sb_harness as h  # noqa: E402
-from two_process_check import psql_once, with_database  # noqa: E402
 
 SOLO_SENDS = int(os.environ.get("OUTBOUND_SOLO_SENDS", 8000))
 SOLO_RATE = int(os.environ.get("OUTBOUND_SOLO_RATE", 1000))
@@ -104,30 +102,14 @@ class Memory:
         return peak / 1024
 
 
-class Database:
-    """Row counts after a drain, read with Python's sqlite3 module or psql."""
-
-    def __init__(self, sqlite_path: str | None, url: str | None):
-        self.sqlite_path, self.url = sqlite_path, url
-
-    def scalar_rows(self, sql: str) -> list[tuple]:
-        if self.sqlite_path:
-            with sqlite3.connect(self.sqlite_path, timeout=30) as conn:
-                return conn.execute(sql).fetchall()
-        out = psql_once(self.url, sql)
-        if out.returncode != 0:
-            raise Failed(f"psql: {out.stderr.strip()}")
-        return [tuple(line.split("|")) for line in out.stdout.strip().splitlines() if line]
-
-    def statuses(self, account_ids: list[str]) -> dict[str, int]:
-        # Ids as the API gives them: SQLite stores that text, PostgreSQL reads it as a uuid.
-        ids = ", ".join(f"'{a}'" for a in account_ids)
-        rows = self.scalar_rows(f"SELECT status, COUNT(*) FROM messages WHERE direction = 'outbound' "
-                                f"AND account_id IN ({ids}) GROUP BY status")
-        return {status: int(count) for status, count in rows}
-
-    def outbox(self) -> int:
-        return int(self.scalar_rows("SELECT COUNT(*) FROM outbox")[0][0])
+def statuses(db: h.Database, account_ids: list[str]) -> dict[str, int]:
+    """Outbound messages of these accounts by status."""
+    rows = db.rows_in("SELECT status, COUNT(*) FROM messages WHERE direction = 'outbound' AND account_id IN ({}) "
+                      "GROUP BY status", account_ids)
+    counts: dict[str, int] = {}
+    for status, count in rows:
+        counts[status] = counts.get(status, 0) + int(count)
+    return counts
 
 
 class Backend:
@@ -145,7 +127,7 @@ class Backend:
         if db_url:
             env.update(DATABASE_URL=db_url, SWITCHBOARD_MASTER_KEY=h.random_key_b64())
         self.env = env
-        self.db = Database(None if db_url else os.path.join(self.dir, "data", "switchboard.sqlite"), db_url)
+        self.db = h.Database(url=db_url) if db_url else h.Database(sqlite_path=os.path.join(self.dir, "data", "switchboard.sqlite"))
         self.api = h.Http(self.base)
         self.key = ""
         self.log = os.path.join(self.dir, "serve.log")
@@ -164,12 +146,6 @@ class Backend:
     def stop(self) -> None:
         if self.procs.stop("serve") not in (0, None):
             raise Failed(f"serve on {self.name} did not stop cleanly; see {self.log}")
-
-
-def sqlite_file_check(backend: Backend) -> None:
-    if backend.db.sqlite_path and not os.path.exists(backend.db.sqlite_path):
-        names = os.listdir(os.path.dirname(backend.db.sqlite_path))
-        raise Failed(f"no SQLite file at {backend.db.sqlite_path} (found {names})")
 
 
 def queue(backend: Backend, plan: list[tuple[str, str]], run_id: str) -> dict:
@@ -211,7 +187,6 @@ def workload(backend: Backend, emulator: h.Http, label: str, tag: str, accounts:
     """Creates the accounts (queueing only), queues `sends`, restarts with dispatchers, drains, and checks. `tag` makes
     this workload's phone number ids differ from every other's in the shared emulator."""
     backend.start(dispatchers=0)
-    sqlite_file_check(backend)
     numbers: dict[str, tuple[str, int]] = {}  # phone number id -> (account id, rate)
     for i in range(accounts):
         phone = f"4{run_id}{tag}{i:04d}"
@@ -260,13 +235,13 @@ def workload(backend: Backend, emulator: h.Http, label: str, tag: str, accounts:
             over.append(f"{phone}: {most} in the 1,000 ms from {at}")
         if report["duplicateCallbackData"]:
             raise Failed(f"{phone} was sent {len(report['duplicateCallbackData'])} message(s) twice")
-    statuses = backend.db.statuses(ids)
-    outbox = backend.db.outbox()
+    counts = statuses(backend.db, ids)
+    outbox = int(backend.db.scalar("SELECT COUNT(*) FROM outbox"))
     backend.stop()
     if len(times) != sends:
         raise Failed(f"{backend.name} {label}: the emulator holds {len(times)} sends, expected {sends}")
-    if statuses.get("sent", 0) != sends or outbox:
-        raise Failed(f"{backend.name} {label}: statuses {statuses}, outbox {outbox}, expected {sends} sent and an empty outbox")
+    if counts.get("sent", 0) != sends or outbox:
+        raise Failed(f"{backend.name} {label}: statuses {counts}, outbox {outbox}, expected {sends} sent and an empty outbox")
     span_s = (max(times) - min(times)) / 1000
     result = {"backend": backend.name, "workload": label, "accounts": accounts, "rate": rate, "sends": sends,
               "throughput": (sends - 1) / span_s if span_s > 0 else 0.0, "span_s": span_s, "drain_s": drain_s,
@@ -317,12 +292,12 @@ def main() -> int:
         backends = [("SQLite", None)]
         if pg_url:
             name = f"sb_outbound_{run_id}"
-            made = psql_once(pg_url, f"CREATE DATABASE {name}")
+            made = h.psql_once(pg_url, f"CREATE DATABASE {name}")
             if made.returncode != 0:
                 say(f"SETUP FAILED: the role cannot create a database ({made.stderr.strip()}); grant CREATEDB")
                 return 2
-            cleanup.append(lambda: psql_once(pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            backends.append(("PostgreSQL", with_database(pg_url, name)))
+            cleanup.append(lambda: h.psql_once(pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            backends.append(("PostgreSQL", h.with_database(pg_url, name)))
         for index, (name, url) in enumerate(backends):
             backend = Backend(name, binary, work, procs, emu_url, url)
             report["runs"].append(workload(backend, emulator, "one account", f"{index}1", 1, SOLO_SENDS, SOLO_RATE, run_id))

@@ -20,9 +20,8 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 sys.path.insert(0, os.path.join(here, "..", "scripts"))
 import sb_harness as h  # noqa: E402
-from outbound_bench import Backend, Failed, machine_busy  # noqa: E402
+from outbound_bench import Backend, Failed, machine_busy, statuses  # noqa: E402
 from outbound_table import machine, write_section  # noqa: E402
-from two_process_check import psql_once, with_database  # noqa: E402
 
 SENDS = int(os.environ.get("SOAK_SENDS", 30000))
 INBOUND = int(os.environ.get("SOAK_INBOUND", 30000))
@@ -92,15 +91,13 @@ def soak(backend: Backend, emulator: h.Http, emu_url: str, run_id: str, tag: str
         raise Failed(f"{done['refused']} requests were refused")
 
     # Drained: every send read (three webhooks each came back and were stored), then quiet.
-    ids_sql = ", ".join(f"'{a}'" for a in ids)
     deadline = time.monotonic() + 300
     while True:
-        rows = backend.db.scalar_rows(f"SELECT COUNT(*) FROM messages WHERE direction = 'outbound' AND status = 'read' "
-                                      f"AND account_id IN ({ids_sql})")
-        if int(rows[0][0]) >= SENDS:
+        read = statuses(backend.db, ids).get("read", 0)
+        if read >= SENDS:
             break
         if time.monotonic() > deadline:
-            raise Failed(f"only {rows[0][0]} of {SENDS} sends were read after 300 s")
+            raise Failed(f"only {read} of {SENDS} sends were read after 300 s")
         time.sleep(1)
     drained_s = time.monotonic() - began
     time.sleep(IDLE)
@@ -167,12 +164,12 @@ def main() -> int:
         backends = [("SQLite", None)]
         if pg_url:
             name = f"sb_soak_{run_id}"
-            made = psql_once(pg_url, f"CREATE DATABASE {name}")
+            made = h.psql_once(pg_url, f"CREATE DATABASE {name}")
             if made.returncode != 0:
                 say(f"SETUP FAILED: the role cannot create a database ({made.stderr.strip()}); grant CREATEDB")
                 return 2
-            cleanup.append(lambda: psql_once(pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            backends.append(("PostgreSQL", with_database(pg_url, name)))
+            cleanup.append(lambda: h.psql_once(pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            backends.append(("PostgreSQL", h.with_database(pg_url, name)))
         busy = machine_busy()
         results = [soak(Backend(name, binary, work, procs, emu_url, url), emulator, emu_url, run_id, str(index))
                    for index, (name, url) in enumerate(backends)]
