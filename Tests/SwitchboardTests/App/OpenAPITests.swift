@@ -70,6 +70,26 @@ struct OpenAPITests {
         }
     }
 
+    @Test("an account that cannot be verified or made the default is a documented 422")
+    func accountActionErrors() async throws {
+        try await withTestApp { app in
+            let ws = try await Seed.workspace(app, slug: "alpha")
+            let key = ws.key(.owner)
+            let created = try await app.send(.POST, "/api/v1/whatsapp-accounts", key: key, json: ["name": "Desk", "provider": "desktop"])
+            let id = try #require(created.json["id"] as? String)
+            let paths = try #require(try await app.send(.GET, "/openapi.json").json["paths"] as? [String: [String: [String: Any]]])
+            for action in ["verify", "default"] {
+                let before = try await Seed.counts(app)
+                let reply = try await app.send(.POST, "/api/v1/whatsapp-accounts/\(id)/\(action)", key: key)
+                #expect(reply.status == .unprocessableEntity, "\(action): \(reply.text.prefix(300))")
+                #expect(reply.headers.contentType?.subType == "problem+json")
+                #expect(try await Seed.counts(app) == before)
+                let responses = paths["/api/v1/whatsapp-accounts/{accountID}/\(action)"]?["post"]?["responses"] as? [String: Any]
+                #expect(responses?["422"] != nil, "\(action) does not document 422")
+            }
+        }
+    }
+
     static func hasQuery(_ parameters: Any) -> Bool {
         (parameters as? [[String: Any]])?.contains { $0["in"] as? String == "query" } == true
     }
