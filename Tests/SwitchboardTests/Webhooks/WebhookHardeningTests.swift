@@ -34,6 +34,21 @@ struct WebhookHardeningTests {
         #expect(try await Seed.counts(app) == before)
     }
 
+    static func expectRefused(_ app: Application, _ body: Data, signedWith secret: String, _ status: HTTPStatus, _ type: String) async throws {
+        try await expectRefused(app, body, signature: WebhookSignature.sign(body: body, appSecret: secret), status, type)
+    }
+
+    /// Acknowledged, and the delivery alone stored, byte for byte with its parse error: acted on nowhere.
+    static func expectKeptUnparsed(_ app: Application, _ body: Data, signedWith secret: String) async throws {
+        let before = try await Seed.counts(app)
+        #expect(try await app.deliver(body, signedWith: secret).status == .ok)
+        #expect(grown(before, try await Seed.counts(app)) == ["webhook_deliveries": 1])
+        let delivery = try #require(try await WebhookDelivery.query(on: app.db).first())
+        #expect(delivery.parseError != nil)
+        #expect(delivery.body == String(decoding: body, as: UTF8.self))
+        #expect(delivery.changeCount == 0)
+    }
+
     /// The counts that changed between two snapshots, as `table: +n`.
     static func grown(_ before: [String: Int], _ after: [String: Int]) -> [String: Int] {
         after.reduce(into: [:]) { grown, row in
@@ -51,8 +66,7 @@ struct WebhookHardeningTests {
         try await withTestApp { app in
             let pair = try await Pair.make(app)
             let body = Hooks.text(pair.a, wamid: "wamid.FORGED")
-            try await Self.expectRefused(app, body, signature: WebhookSignature.sign(body: body, appSecret: "guessed-secret"),
-                                         .forbidden, "signature_invalid")
+            try await Self.expectRefused(app, body, signedWith: "guessed-secret", .forbidden, "signature_invalid")
             try await Self.expectRefused(app, body, signature: "sha256=" + String(repeating: "0", count: 64), .forbidden, "signature_invalid")
         }
     }
@@ -90,16 +104,7 @@ struct WebhookHardeningTests {
             // Cut just after the number's id, so the body still names the account that signed it.
             let named = try #require(whole.range(of: Data("\"phone_number_id\":\"\(pair.a.phoneNumberID)\"".utf8)))
             let cut = Data(whole[..<(named.upperBound + 1)])
-            let before = try await Seed.counts(app)
-
-            let reply = try await app.deliver(cut, signedWith: pair.a.appSecret)
-
-            #expect(reply.status == .ok)
-            #expect(Self.grown(before, try await Seed.counts(app)) == ["webhook_deliveries": 1])
-            let delivery = try #require(try await WebhookDelivery.query(on: app.db).first())
-            #expect(delivery.parseError != nil)
-            #expect(delivery.body == String(decoding: cut, as: UTF8.self))
-            #expect(delivery.changeCount == 0)
+            try await Self.expectKeptUnparsed(app, cut, signedWith: pair.a.appSecret)
         }
     }
 
@@ -144,17 +149,11 @@ struct WebhookHardeningTests {
             #expect(nested.count < WhatsAppWebhookRoutes.maxBody)
 
             // Without the signer's secret it is refused before anything is stored.
-            try await Self.expectRefused(app, nested, signature: WebhookSignature.sign(body: nested, appSecret: "guessed-secret"),
-                                         .forbidden, "signature_invalid")
+            try await Self.expectRefused(app, nested, signedWith: "guessed-secret", .forbidden, "signature_invalid")
             try await Self.expectRefused(app, nested, signature: nil, .unauthorized, "signature_missing")
 
             // Signed, it is a body that does not parse: kept for inspection and acknowledged, acted on nowhere.
-            let before = try await Seed.counts(app)
-            let reply = try await app.deliver(nested, signedWith: pair.a.appSecret)
-            #expect(reply.status == .ok)
-            #expect(Self.grown(before, try await Seed.counts(app)) == ["webhook_deliveries": 1])
-            let delivery = try #require(try await WebhookDelivery.query(on: app.db).first())
-            #expect(delivery.parseError != nil)
+            try await Self.expectKeptUnparsed(app, nested, signedWith: pair.a.appSecret)
 
             // Still serving.
             #expect(try await app.send(.GET, "/health/live").status == .ok)
@@ -168,16 +167,14 @@ struct WebhookHardeningTests {
             // Parsed, the profile name would go into a text column, which PostgreSQL refuses (SQLite would cut it).
             let escaped = Hooks.text(pair.a, wamid: "wamid.NUL", name: "Ada\u{0}Lovelace")
             #expect(String(decoding: escaped, as: UTF8.self).contains(#"\u0000"#))
-            try await Self.expectRefused(app, escaped, signature: WebhookSignature.sign(body: escaped, appSecret: pair.a.appSecret),
-                                         .unprocessableEntity, "validation")
+            try await Self.expectRefused(app, escaped, signedWith: pair.a.appSecret, .unprocessableEntity, "validation")
             let reply = try await app.deliver(escaped, signedWith: pair.a.appSecret)
             #expect(reply.fieldErrors == ["entry[0].changes[0].value.contacts[0].profile.name"])
 
             // Not JSON, and not storable as text for inspection either.
             var raw = Hooks.text(pair.a, wamid: "wamid.RAWNUL")
             raw.append(contentsOf: [0, 0])
-            try await Self.expectRefused(app, raw, signature: WebhookSignature.sign(body: raw, appSecret: pair.a.appSecret),
-                                         .badRequest, "malformed_json")
+            try await Self.expectRefused(app, raw, signedWith: pair.a.appSecret, .badRequest, "malformed_json")
         }
     }
 
@@ -186,8 +183,7 @@ struct WebhookHardeningTests {
         try await withTestApp { app in
             let pair = try await Pair.make(app)
             let body = Hooks.text(pair.b, wamid: "wamid.CROSS")
-            try await Self.expectRefused(app, body, signature: WebhookSignature.sign(body: body, appSecret: pair.a.appSecret),
-                                         .forbidden, "signature_invalid")
+            try await Self.expectRefused(app, body, signedWith: pair.a.appSecret, .forbidden, "signature_invalid")
         }
     }
 
