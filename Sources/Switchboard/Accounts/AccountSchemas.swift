@@ -1,6 +1,8 @@
 /// OpenAPI schemas of the accounts and settings API bodies.
 enum AccountSchemas {
     static let provider = Schema.enumeration(AccountProvider.allCases.map(\.rawValue))
+    /// Meta's ids, as `AccountRules.isGraphID` takes them.
+    static let graphID = Schema.string(min: 3, max: 32, pattern: "^[0-9]{3,32}$")
     static let account = Schema.object([
         "id": .uuid, "name": .string(), "provider": provider, "phoneNumberId": .string(nullable: true),
         "businessAccountId": .string(nullable: true), "displayPhoneNumber": .string(nullable: true), "webhookUrl": .string(nullable: true),
@@ -22,8 +24,8 @@ enum AccountSchemas {
         "Account": account,
         "AccountPage": .object(["items": .array(account), "nextCursor": .string(nullable: true), "hasMore": .boolean], required: ["items", "hasMore"]),
         "CreateAccount": .object([
-            "name": .string(min: 2, max: 120), "provider": provider, "phoneNumberId": .string(min: 3, max: 32),
-            "businessAccountId": .string(min: 3, max: 32), "displayPhoneNumber": .string(max: 32),
+            "name": .string(min: 2, max: 120), "provider": provider, "phoneNumberId": graphID,
+            "businessAccountId": graphID, "displayPhoneNumber": .string(max: 32),
             "accessToken": .string(min: 10, max: 4096), "appSecret": .string(min: 8, max: 512), "webhookUrl": .string(max: 2048),
             "evolutionApiUrl": .string(max: 2048), "evolutionApiKey": .string(min: 8), "evolutionInstanceName": .string(max: 120),
             "ownerMemberId": .uuid, "isDefault": .boolean, "messagesPerSecond": .integer(min: 1, max: 1000),

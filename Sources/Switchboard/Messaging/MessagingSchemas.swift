@@ -19,7 +19,7 @@ enum MessagingSchemas {
     /// A Cloud API content object (text, image, template, ...): its shape is Meta's, checked when sent.
     static let content = Schema(type: ["object"], description: "The Cloud API object of this type, as Meta documents it")
     static let sendMessage = Schema.object([
-        "to": .string(min: 8, max: 16), "recipient": .string(min: 1, max: 256),
+        "to": .string(min: 8, max: 16, pattern: "^[+]?[1-9][0-9]{7,14}$"), "recipient": .string(min: 1, max: 256),
         "type": .enumeration(["text", "image", "audio", "video", "document", "sticker", "location", "contacts", "reaction",
                               "interactive", "template"]),
         "text": content, "image": content, "audio": content, "video": content, "document": content, "sticker": content,

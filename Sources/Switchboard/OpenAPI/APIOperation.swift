@@ -29,7 +29,8 @@ public struct APIOperation: Sendable {
         self.responseSchema = response
         var all = Set(errors).union([401, 403, 429])
         if request != nil { all.formUnion([400, 413, 415, 422]) }
-        if !query.isEmpty { all.insert(422) }
+        // A query string that is not form-encoded (a stray `%`) is a 400; a value of the wrong kind is a 422.
+        if !query.isEmpty { all.formUnion([400, 422]) }
         self.errors = all.sorted()
     }
 
@@ -57,8 +58,10 @@ extension RoutesBuilder {
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
         let limit = maxBody.value
+        let readsQuery = !operation.query.isEmpty
         let route = on(method, path, body: .collect(maxSize: maxBody)) { request in
             try request.requireBody(atMost: limit)
+            if readsQuery { try request.requireNoNULInQuery() }
             return try await handler(request)
         }
         route.userInfo[OperationKey.userInfo] = operation

@@ -22,9 +22,15 @@ enum OpenAPIDocument {
     ]
 
     static func build(routes: [Route], serverURL: String?) -> OpenAPIJSON {
+        let described = routes.compactMap { route in route.apiOperation.map { (route, $0) } }
+        let targets = described.map { route, operation in
+            LinkTarget(operationId: operation.id, pathParameters: route.path.compactMap { component -> String? in
+                if case .parameter(let name) = component { return name }
+                return nil
+            })
+        }
         var paths: [String: [String: OperationJSON]] = [:]
-        for route in routes {
-            guard let operation = route.apiOperation else { continue }
+        for (route, operation) in described {
             var parameters: [ParameterJSON] = []
             let template = "/" + route.path.map { component -> String in
                 if case .parameter(let name) = component {
@@ -39,7 +45,8 @@ enum OpenAPIDocument {
             var responses: [String: ResponseJSON] = [:]
             responses[String(operation.success)] = ResponseJSON(
                 description: operation.summary,
-                content: operation.responseSchema.map { ["application/json": MediaJSON(schema: .ref($0))] })
+                content: operation.responseSchema.map { ["application/json": MediaJSON(schema: .ref($0))] },
+                links: links(from: operation, to: targets))
             for status in operation.errors {
                 responses[String(status)] = ResponseJSON(
                     description: HTTPResponseStatus(statusCode: status).reasonPhrase,
@@ -62,6 +69,49 @@ enum OpenAPIDocument {
             servers: serverURL.map { [.init(url: $0)] } ?? [],
             paths: paths,
             components: .init(schemas: schemas, securitySchemes: ["apiKey": .init(type: "http", scheme: "bearer")]))
+    }
+}
+
+/// An operation that takes ids in its path, as a link's target.
+struct LinkTarget {
+    var operationId: String
+    var pathParameters: [String]
+}
+
+extension OpenAPIDocument {
+    /// Links from an operation's answer to every other operation whose path ids it supplies, so a client (or a
+    /// stateful tester) can follow create, then read, change and delete.
+    static func links(from operation: APIOperation, to targets: [LinkTarget]) -> [String: LinkJSON]? {
+        guard let name = operation.responseSchema, let schema = schemas[name] else { return nil }
+        var links: [String: LinkJSON] = [:]
+        for target in targets where target.operationId != operation.id && !target.pathParameters.isEmpty {
+            var values: [String: String] = [:]
+            for parameter in target.pathParameters {
+                guard let pointer = pointer(to: parameter, in: schema, named: name) else { break }
+                values[parameter] = "$response.body#" + pointer
+            }
+            if values.count == target.pathParameters.count {
+                links[target.operationId] = LinkJSON(operationId: target.operationId, parameters: values)
+            }
+        }
+        return links.isEmpty ? nil : links
+    }
+
+    /// Where in an answer of schema `name` the value of path parameter `{thingID}` is: its `thingId` property, or,
+    /// when the answer is about things (its schema's name says so), its own `id`, the `id` of the one object it
+    /// wraps, or the `id` of the first item of the one list it holds.
+    static func pointer(to parameter: String, in schema: Schema, named name: String) -> String? {
+        guard parameter.hasSuffix("ID"), let properties = schema.properties else { return nil }
+        let stem = String(parameter.dropLast(2))
+        if properties[stem + "Id"] != nil { return "/\(stem)Id" }
+        guard name.lowercased().contains(stem.lowercased()) else { return nil }
+        if properties["id"] != nil { return "/id" }
+        let wrapped = properties.sorted { $0.key < $1.key }.compactMap { key, value -> String? in
+            if value.properties?["id"] != nil { return "/\(key)/id" }
+            if value.items?.first?.properties?["id"] != nil { return "/\(key)/0/id" }
+            return nil
+        }
+        return wrapped.count == 1 ? wrapped[0] : nil
     }
 }
 
@@ -113,7 +163,12 @@ struct ParameterJSON: Encodable, Sendable {
 }
 
 struct RequestBodyJSON: Encodable, Sendable { var required: Bool; var content: [String: MediaJSON] }
-struct ResponseJSON: Encodable, Sendable { var description: String; var content: [String: MediaJSON]? }
+struct ResponseJSON: Encodable, Sendable {
+    var description: String
+    var content: [String: MediaJSON]?
+    var links: [String: LinkJSON]? = nil
+}
+struct LinkJSON: Encodable, Sendable { var operationId: String; var parameters: [String: String] }
 struct MediaJSON: Encodable, Sendable { var schema: Schema }
 
 extension OpenAPIJSON {

@@ -10,13 +10,15 @@ public struct Schema: Encodable, Sendable {
     var additionalProperties: Bool?
     var minLength: Int?
     var maxLength: Int?
+    var pattern: String?
+    var minItems: Int?
     var minimum: Int?
     var maximum: Int?
     var description: String?
 
     enum CodingKeys: String, CodingKey {
         case ref = "$ref", type, format, enumValues = "enum", properties, required, items, additionalProperties
-        case minLength, maxLength, minimum, maximum, description
+        case minLength, maxLength, pattern, minItems, minimum, maximum, description
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -31,13 +33,15 @@ public struct Schema: Encodable, Sendable {
         try container.encodeIfPresent(additionalProperties, forKey: .additionalProperties)
         try container.encodeIfPresent(minLength, forKey: .minLength)
         try container.encodeIfPresent(maxLength, forKey: .maxLength)
+        try container.encodeIfPresent(pattern, forKey: .pattern)
+        try container.encodeIfPresent(minItems, forKey: .minItems)
         try container.encodeIfPresent(minimum, forKey: .minimum)
         try container.encodeIfPresent(maximum, forKey: .maximum)
         try container.encodeIfPresent(description, forKey: .description)
     }
 
-    public static func string(format: String? = nil, min: Int? = nil, max: Int? = nil, nullable: Bool = false) -> Schema {
-        Schema(type: nullable ? ["string", "null"] : ["string"], format: format, minLength: min, maxLength: max)
+    public static func string(format: String? = nil, min: Int? = nil, max: Int? = nil, pattern: String? = nil, nullable: Bool = false) -> Schema {
+        Schema(type: nullable ? ["string", "null"] : ["string"], format: format, minLength: min, maxLength: max, pattern: pattern)
     }
     public static func enumeration(_ values: [String], nullable: Bool = false) -> Schema {
         Schema(type: nullable ? ["string", "null"] : ["string"], enumValues: values + (nullable ? [] : []))

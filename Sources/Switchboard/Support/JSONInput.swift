@@ -1,4 +1,5 @@
 import Vapor
+import WhatsAppCloud
 
 /// A request body the API accepts. Unknown fields are rejected, so a typo never silently does nothing.
 public protocol APIInput: Decodable, Sendable {
@@ -25,6 +26,16 @@ extension Request {
     public func requireBody(atMost limit: Int) throws(Problem) {
         if let body = body.data, body.readableBytes > limit {
             throw Problem(.payloadTooLarge, type: "payload_too_large", detail: "The body is larger than this route accepts (\(limit) bytes).")
+        }
+    }
+
+    /// Refuses a query parameter holding U+0000 (`%00`) with a 422 naming it, as `JSONInput` does for bodies.
+    public func requireNoNULInQuery() throws(Problem) {
+        guard let query = url.query, query.contains("%00") else { return }
+        let items = URLComponents(string: "?" + query)?.queryItems ?? []
+        if let item = items.first(where: { $0.name.contains("\0") || $0.value?.contains("\0") == true }) {
+            let name = String(item.name.filter { $0 != "\0" }.prefix(100))
+            throw Problem.validation([FieldError(name, "must not contain the NUL character (%00)")])
         }
     }
 
@@ -59,10 +70,35 @@ public enum JSONInput {
         if !unknown.isEmpty {
             throw Problem.validation(unknown.map { FieldError(String($0.prefix(100)), "is not a known field") })
         }
+        if let field = nulField(in: data, decoder: decoder) {
+            throw Problem.validation([FieldError(field, "must not contain the NUL character (\\u0000)")])
+        }
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw problem(for: error)
+        }
+    }
+
+    /// The field of the first string or key holding U+0000, which PostgreSQL cannot store in text and SQLite cuts
+    /// short. JSON can only carry it escaped, so bodies without the escape are not parsed again.
+    static func nulField(in data: Data, decoder: JSONDecoder) -> String? {
+        guard data.range(of: Data(#"\u0000"#.utf8)) != nil, let value = try? decoder.decode(JSONValue.self, from: data) else { return nil }
+        return nulPath(in: value, at: "")
+    }
+
+    private static func nulPath(in value: JSONValue, at path: String) -> String? {
+        switch value {
+        case .string(let text):
+            return text.contains("\0") ? path : nil
+        case .array(let items):
+            return items.enumerated().lazy.compactMap { nulPath(in: $1, at: "\(path)[\($0)]") }.first
+        case .object(let members):
+            if members.keys.contains(where: { $0.contains("\0") }) { return path.isEmpty ? "body" : path }
+            return members.sorted { $0.key < $1.key }.lazy
+                .compactMap { nulPath(in: $1, at: path.isEmpty ? $0 : "\(path).\($0)") }.first
+        case .null, .bool, .int, .double:
+            return nil
         }
     }
 

@@ -41,6 +41,16 @@ struct WhatsAppWebhookRoutes {
     func receive(req: Request) async throws -> Response {
         try req.requireBody(atMost: Self.maxBody)
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
+        // PostgreSQL cannot hold U+0000 in text (SQLite cuts it short), and a delivery is stored as text, parsed
+        // or not, with its strings: such a body is refused before anything is written, signed or not, rather than
+        // failing in the transaction. A raw NUL byte is not JSON either.
+        if body.contains(0) {
+            throw Problem(.badRequest, type: "malformed_json", detail: "The body holds a NUL byte, so it is not JSON.")
+        }
+        if let field = JSONInput.nulField(in: body, decoder: JSONDecoder()) {
+            throw Problem.validation([FieldError(field, "must not contain the NUL character (\\u0000)")],
+                                     detail: "The delivery carries a NUL character, which cannot be stored.")
+        }
         let services = req.switchboard
         let processor = InboundProcessor(secrets: services.secrets, clock: services.clients.clock, decisions: services.decisions,
                                          logger: req.logger)

@@ -32,10 +32,10 @@ struct AccountsAPI {
             "deleteAccount", "Deactivate (soft delete) an account", permission: .write, response: "Account", errors: [404]), use: deactivate)
         accounts.api(.POST, ":accountID", "default", operation: .init(
             "setDefaultAccount", "Make the account the workspace's default (it must be active and verified)", permission: .write,
-            response: "Account", errors: [404, 409]), use: setDefault)
+            response: "Account", errors: [404, 409, 422]), use: setDefault)
         accounts.api(.POST, ":accountID", "verify", operation: .init(
             "verifyAccount", "Ask the provider whether it knows the number and accepts the account's token; active on success",
-            permission: .write, response: "Account", errors: [404]), use: verify)
+            permission: .write, response: "Account", errors: [404, 422]), use: verify)
         accounts.api(.POST, ":accountID", "activate", operation: .init(
             "activateAccount", "Activate an account", permission: .write, response: "Account", errors: [404]), use: activate)
         accounts.api(.POST, ":accountID", "deactivate", operation: .init(

@@ -1,7 +1,9 @@
 /// OpenAPI schemas of the webhook endpoints API bodies.
 enum WebhookEndpointSchemas {
     static let kinds = Schema(type: ["array"], items: [.enumeration(EventKind.allCases.map(\.rawValue) + [WebhookEndpointRules.wildcard])],
-                              description: "Event kinds wanted, or [\"*\"] for every kind")
+                              minItems: 1, description: "Event kinds wanted, or [\"*\"] for every kind")
+    /// An absolute http or https URL (`WebhookEndpointRules.checkURL`).
+    static let url = Schema.string(min: 1, max: 2048, pattern: "^[hH][tT][tT][pP][sS]?://[^/?#\\s]+([/?#][^\\s]*)?$")
     static let endpoint = Schema.object([
         "id": .uuid, "url": .string(), "eventKinds": kinds, "isActive": .boolean, "secretLast4": .string(),
         "createdBy": .string(nullable: true), "updatedBy": .string(nullable: true), "createdAt": .dateTime, "updatedAt": .dateTime,
@@ -27,10 +29,10 @@ enum WebhookEndpointSchemas {
         "WebhookEndpointPage": page(endpoint),
         "WebhookEndpointWithSecret": .object(["endpoint": endpoint, "secret": .string()], required: ["endpoint", "secret"]),
         "CreateWebhookEndpoint": .object([
-            "url": .string(min: 1, max: 2048), "eventKinds": kinds,
+            "url": url, "eventKinds": kinds,
             "secret": .string(min: 16, max: 256),
         ], required: ["url", "eventKinds"]),
-        "UpdateWebhookEndpoint": .object(["url": .string(min: 1, max: 2048), "eventKinds": kinds, "isActive": .boolean], required: []),
+        "UpdateWebhookEndpoint": .object(["url": url, "eventKinds": kinds, "isActive": .boolean], required: []),
         "EventDelivery": delivery,
         "EventDeliveryPage": page(delivery),
     ]
