@@ -73,7 +73,7 @@ for user in 15551230001 15551230002; do
     -d "{\"phoneNumberId\":\"100000000000001\",\"from\":\"$user\",\"profileName\":\"Fuzz $user\",\"type\":\"text\",\"text\":{\"body\":\"hello\"}}" \
     || { echo "api-fuzz: the emulator did not deliver an inbound message"; exit 2; }
 done
-seed "$base/api/v1/webhook-endpoints" -H "Authorization: Bearer $key" -d '{"url":"http://127.0.0.1:9/hook","eventKinds":["*"]}' \
+seed "$base/api/v1/webhook-endpoints" -H "Authorization: Bearer $key" -d '{"url":"http://localhost:9/hook","eventKinds":["*"]}' \
   || { echo "api-fuzz: could not create a webhook endpoint"; exit 2; }
 seed "$base/api/v1/messages" -H "Authorization: Bearer $key" -d '{"to":"+15551230001","type":"text","text":{"body":"hi"}}' \
   || { echo "api-fuzz: could not send a message"; exit 2; }
