@@ -226,12 +226,13 @@ struct InboxPagesTests {
             #expect(try await browser.post("/dashboard/inbox/\(b.conversationID)/reply", form).status == .notFound)
             #expect(try await browser.post("/dashboard/inbox/\(b.conversationID)/archive", [:]).status == .notFound)
             #expect(try await browser.post("/dashboard/inbox/\(b.conversationID)/block", [:]).status == .notFound)
+            #expect(try await browser.post("/dashboard/inbox/\(b.conversationID)/reopen", [:]).status == .notFound)
             #expect(try await Seed.counts(app) == before)
             #expect(!(try await browser.get("/dashboard/inbox")).text.contains("Contact of beta"))
         }
     }
 
-    @Test("an agent archives and blocks; both are audited and a blocked thread has no reply box")
+    @Test("an agent archives, blocks and unblocks; each is audited, a blocked thread has no reply box, an unblocked one has")
     func archiveAndBlock() async throws {
         try await withTestApp(clock: TestClock()) { app in
             let a = try await Seed.workspace(app, slug: "alpha")
@@ -243,8 +244,13 @@ struct InboxPagesTests {
             #expect(try await browser.post(path + "/block", [:]).status == .seeOther)
             let blocked = try await browser.get(path)
             #expect(blocked.text.contains("Blocked") && blocked.text.contains("This conversation is blocked") && !blocked.text.contains("<textarea"))
+            #expect(blocked.text.contains("Unblock"))
+            #expect(try await browser.post(path + "/reopen", [:]).status == .seeOther)
+            let reopened = try await browser.get(path)
+            #expect(try await Conversation.find(a.conversationID, on: app.db)?.status == .open)
+            #expect(reopened.text.contains("<textarea") && !reopened.text.contains("Unblock"))
             let actions = try await AuditEvent.query(on: app.db).filter(\.$workspaceID == a.id).all().map(\.action)
-            #expect(actions.contains("conversation.archived") && actions.contains("conversation.blocked"))
+            #expect(actions.contains("conversation.archived") && actions.contains("conversation.blocked") && actions.contains("conversation.reopened"))
         }
     }
 

@@ -63,7 +63,7 @@ struct ConversationAPITests {
         }
     }
 
-    @Test("read clears unread, archive and block change the status and are audited; an inbound keeps the status")
+    @Test("read clears unread; archive, block and reopen change the status and are audited; an inbound keeps the status")
     func actions() async throws {
         try await withTestApp { app in
             let ws = try await Seed.workspace(app, slug: "acme")
@@ -86,8 +86,12 @@ struct ConversationAPITests {
 
             let blocked = try await app.send(.POST, "/api/v1/conversations/\(id)/block", key: ws.key(.admin))
             #expect(try blocked.decode(ConversationDTO.self).status == .blocked)
+            let reopened = try await app.send(.POST, "/api/v1/conversations/\(id)/reopen", key: ws.key(.agent))
+            #expect(try reopened.decode(ConversationDTO.self).status == .open)
+            let open = try await app.send(.GET, "/api/v1/conversations?status=open", key: ws.key(.agent)).decode(Page<ConversationDTO>.self)
+            #expect(open.items.map(\.id).contains(id))
             let actions = try await AuditEvent.query(on: app.db).filter(\.$targetID == id.uuidString).all().map(\.action)
-            #expect(Set(actions) == ["conversation.archived", "conversation.blocked"])
+            #expect(Set(actions) == ["conversation.archived", "conversation.blocked", "conversation.reopened"])
         }
     }
 

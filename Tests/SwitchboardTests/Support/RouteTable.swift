@@ -57,6 +57,7 @@ struct RouteCase: CustomTestStringConvertible, Sendable {
         .init(method: .POST, template: "/api/v1/conversations/:conversationID/read", permission: .message, body: { _ in nil }),
         .init(method: .POST, template: "/api/v1/conversations/:conversationID/archive", permission: .message, body: { _ in nil }),
         .init(method: .POST, template: "/api/v1/conversations/:conversationID/block", permission: .message, body: { _ in nil }),
+        .init(method: .POST, template: "/api/v1/conversations/:conversationID/reopen", permission: .message, body: { _ in nil }),
         .init(method: .POST, template: "/api/v1/messages", permission: .message, body: { _ in
             SendBody(to: "+1555\(Int.random(in: 1_000_000...9_999_999))", type: "template", template: .init(name: "hello_world", language: .init(code: "en_US")))
         }),

@@ -1,7 +1,7 @@
 import Plot
 import Vapor
 
-/// One conversation: its messages oldest to newest (paged back), archive and block, and the reply box.
+/// One conversation: its messages oldest to newest (paged back), archive, block and reopen, and the reply box.
 /// Opening it marks it read.
 enum ThreadPage {
     struct Model {
@@ -83,7 +83,9 @@ enum ThreadPage {
                                            .button(.type(.submit), .text("Archive")))),
                 .if(status != .blocked, .form(.class("inline"), .method(.post), .action(base + "/block"), Layout.csrf(model.viewer),
                                               .attribute(named: "onsubmit", value: "return confirm('Block this contact? Nothing can be sent to them afterwards.')"),
-                                              .button(.type(.submit), .text("Block"))))
+                                              .button(.type(.submit), .text("Block")))),
+                .if(status != .open, .form(.class("inline"), .method(.post), .action(base + "/reopen"), Layout.csrf(model.viewer),
+                                           .button(.type(.submit), .text(status == .blocked ? "Unblock" : "Move to inbox"))))
             )
         }
 
@@ -103,6 +105,10 @@ enum ThreadPage {
 
     static func block(_ req: Request) async throws -> Response {
         try await act(.block, req, notice: "Conversation blocked.")
+    }
+
+    static func reopen(_ req: Request) async throws -> Response {
+        try await act(.reopen, req, notice: "Conversation reopened.")
     }
 
     private static func act(_ action: ConversationService.Action, _ req: Request, notice: String) async throws -> Response {

@@ -17,6 +17,7 @@ struct DashboardRoutes {
         dashboard.page(.POST, "inbox", ":conversationID", "reply", permission: .message, use: ReplyBox.send)
         dashboard.page(.POST, "inbox", ":conversationID", "archive", permission: .message, use: ThreadPage.archive)
         dashboard.page(.POST, "inbox", ":conversationID", "block", permission: .message, use: ThreadPage.block)
+        dashboard.page(.POST, "inbox", ":conversationID", "reopen", permission: .message, use: ThreadPage.reopen)
 
         dashboard.page(.GET, "accounts", permission: .read, use: AccountsPage.show)
         dashboard.page(.POST, "accounts", permission: .write, use: AccountsPage.create)

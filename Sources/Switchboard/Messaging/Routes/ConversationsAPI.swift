@@ -21,7 +21,7 @@ struct ConversationsAPI {
             query: [.param("limit", .integer(min: 1, max: 100), "Page size, 1 to 100 (default 20)"),
                     .param("cursor", .string(max: 2048), "The nextCursor of the previous page")],
             response: "MessagePage", errors: [404]), use: messages)
-        for action in [ConversationService.Action.read, .archive, .block] {
+        for action in [ConversationService.Action.read, .archive, .block, .reopen] {
             conversations.api(.POST, ":conversationID", .constant(action.rawValue), operation: .init(
                 "\(action.rawValue)Conversation", summary(action), permission: .message, response: "Conversation", errors: [404])) { req in
                 try await req.conversations.apply(action, to: try req.uuid("conversationID"), context: try req.auditContext, writer: req.transactor)
@@ -34,6 +34,7 @@ struct ConversationsAPI {
         case .read: "Mark every message of the conversation read (unread count 0)"
         case .archive: "Archive the conversation; a new inbound message keeps it archived"
         case .block: "Block the conversation; inbound messages are still stored"
+        case .reopen: "Reopen an archived or blocked conversation: back in the inbox, and replies allowed again"
         }
     }
 

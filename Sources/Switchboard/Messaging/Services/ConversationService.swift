@@ -58,9 +58,9 @@ struct ConversationService: Sendable {
         return try CursorPage(rows: rows, limit: limit, cursor: { PageCursor(time: $0.createdAt, id: $0.id!) }, item: MessageDTO.init)
     }
 
-    enum Action: String { case read, archive, block }
+    enum Action: String { case read, archive, block, reopen }
 
-    /// Marks read (unread count 0), archives or blocks a conversation. Archiving and blocking are audited.
+    /// Marks read (unread count 0), archives, blocks or reopens a conversation. Status changes are audited.
     func apply(_ action: Action, to id: UUID, context: AuditContext, writer: Transactor) async throws -> ConversationDTO {
         let now = clock.now()
         return try await writer { db in
@@ -70,11 +70,12 @@ struct ConversationService: Sendable {
             case .read: conversation.unreadCount = 0
             case .archive: conversation.status = .archived
             case .block: conversation.status = .blocked
+            case .reopen: conversation.status = .open
             }
             conversation.updatedAt = now
             try await conversation.update(on: db)
             if action != .read, before != conversation.status {
-                try await AuditLog.record(action == .archive ? "conversation.archived" : "conversation.blocked",
+                try await AuditLog.record("conversation.\(conversation.status == .open ? "reopened" : conversation.status.rawValue)",
                                           target: ("conversation", id.uuidString),
                                           before: ["status": before.rawValue], after: ["status": conversation.status.rawValue],
                                           context: context, at: now, on: db)
