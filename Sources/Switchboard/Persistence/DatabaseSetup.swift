@@ -76,7 +76,8 @@ public struct Transactor: Sendable {
     }
 
     public func callAsFunction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard let gate else { return try await db.transaction(work) }
+        // PostgreSQL: our own transaction, which cannot hang on a connection the server closed (see there).
+        guard let gate else { return try await db.isPostgres ? db.postgresTransaction(work) : db.transaction(work) }
         await gate.enter(urgent: urgent)
         do {
             let result = try await db.transaction(work)

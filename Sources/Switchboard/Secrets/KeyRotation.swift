@@ -30,7 +30,8 @@ public struct KeyRotation: Sendable {
     public func run(on db: Database, maxBatches: Int? = nil) async throws -> Report {
         var report = Report()
         while maxBatches.map({ report.batches < $0 }) ?? true {
-            let done = try await db.transaction { tx in
+            // PostgreSQL: the transaction that cannot hang on a connection the server closed.
+            let work: @Sendable (any Database) async throws -> Int = { tx in
                 let batch = try await StoredSecret.query(on: tx).filter(\.$keyID != store.box.currentKeyID)
                     .sort(\.$id).limit(batchSize).all()
                 for secret in batch {
@@ -38,6 +39,7 @@ public struct KeyRotation: Sendable {
                 }
                 return batch.count
             }
+            let done = try await db.isPostgres ? db.postgresTransaction(work) : db.transaction(work)
             if done == 0 { break }
             report.reencrypted += done
             report.batches += 1
