@@ -52,8 +52,8 @@ struct WhatsAppWebhookRoutes {
                                      detail: "The delivery carries a NUL character, which cannot be stored.")
         }
         let services = req.switchboard
-        let processor = InboundProcessor(secrets: services.secrets, clock: services.clients.clock, decisions: services.decisions,
-                                         logger: req.logger)
+        let processor = InboundProcessor(candidates: RoutingCandidates(cache: services.routingCandidates, secrets: services.secrets),
+                                         clock: services.clients.clock, decisions: services.decisions, logger: req.logger)
         let outcome = try await processor.receive(body: body, signature: req.headers.first(name: WebhookSignature.headerName),
                                                   requestID: req.id, db: req.db, writer: req.transactor)
         req.logger.info("webhook delivery stored", metadata: [

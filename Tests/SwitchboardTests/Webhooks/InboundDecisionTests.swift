@@ -51,6 +51,13 @@ struct InboundDecisionTests {
         #expect(InboundRouting.names(in: good) == .init(phoneNumberIDs: ["P1"], entryIDs: ["W1", "W2"]))
     }
 
+    @Test("names come from a decoded payload exactly as routing uses them")
+    func payloadNames() throws {
+        let body = Data(#"{"object":"whatsapp_business_account","entry":[{"id":"W1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"P1"},"note":{"phone_number_id":"P9"}}}]},{"id":"W2","changes":[]}]}"#.utf8)
+        let payload = try JSONDecoder().decode(WebhookPayload.self, from: body)
+        #expect(InboundRouting.names(in: payload) == .init(phoneNumberIDs: ["P1"], entryIDs: ["W1", "W2"]))
+    }
+
     @Test("a change goes to every verified account with its number, else by business account id")
     func owners() {
         let a = InboundRouting.Candidate(accountID: UUID(), workspaceID: UUID(), phoneNumberID: "P", businessAccountID: "W", appSecret: "s1")
