@@ -29,6 +29,7 @@ public func configure(_ app: Application, config: SwitchboardConfig, clients: Sw
     ContentConfiguration.global.use(decoder: decoder, for: .json)
 
     try app.configureDatabase(config)
+    app.useInboundBatcher()
     try registerRoutes(app)
 
     app.middleware = Middlewares()

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import Logging
 import WhatsAppCloud
 
 /// What happened to one delivery, for the response and for tests.
@@ -13,17 +12,18 @@ struct InboundOutcome: Sendable, Equatable {
 }
 
 /// Meta webhook deliveries: verify the signature over the raw bytes, then store the delivery and all its effects in
-/// one transaction. Nothing is written unless the signature verifies.
+/// one transaction (shared with the deliveries that arrived meanwhile: `InboundBatcher`). Nothing is written unless
+/// the signature verifies.
 struct InboundProcessor: Sendable {
     var candidates: RoutingCandidates
+    var batcher: InboundBatcher
     var clock: Clock
     var decisions: DecisionCache
-    var logger: Logger
 
     static let actor = Principal.Actor.system("meta-webhook")
     static let maxNames = 500
 
-    func receive(body: Data, signature: String?, requestID: String?, db: Database, writer: Transactor) async throws -> InboundOutcome {
+    func receive(body: Data, signature: String?, requestID: String?, db: Database) async throws -> InboundOutcome {
         guard let signature, !signature.isEmpty else {
             throw Problem(.unauthorized, type: "signature_missing", detail: "The X-Hub-Signature-256 header is required.")
         }
@@ -46,19 +46,11 @@ struct InboundProcessor: Sendable {
             throw Problem(.forbidden, type: "signature_invalid",
                           detail: "X-Hub-Signature-256 does not match the app secret of any account this delivery names.")
         }
-        let delivery = VerifiedDelivery(bodyText: String(decoding: body, as: UTF8.self), payload: payload, parseError: parseError,
-                                        verified: verified, receivedAt: clock.now(), requestID: requestID)
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                let stored = try await writer { db in try await delivery.store(on: db) }
-                for workspace in stored.changedWorkspaces { await decisions.invalidate(workspaceID: workspace, platform: true) }
-                return stored.outcome
-            } catch where attempt < 3 && UniqueViolation.index(of: error, among: VerifiedDelivery.raceIndexes) != nil {
-                logger.debug("webhook delivery raced another; storing again", metadata: ["attempt": "\(attempt)"])
-            }
-        }
+        let stored = try await batcher.store(VerifiedDelivery(bodyText: String(decoding: body, as: UTF8.self), payload: payload,
+                                                              parseError: parseError, verified: verified, receivedAt: clock.now(),
+                                                              requestID: requestID))
+        for workspace in stored.changedWorkspaces { await decisions.invalidate(workspaceID: workspace, platform: true) }
+        return stored.outcome
     }
 
     static func json(_ value: some Encodable) -> String {
