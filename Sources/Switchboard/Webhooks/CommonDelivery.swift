@@ -131,7 +131,7 @@ enum CommonBatch {
     /// The same order in every process, so that concurrent batches on PostgreSQL lock rows in the same order and
     /// cannot deadlock.
     private static func sorted(_ keys: Set<ContactKey>, in contacts: [ContactKey: Contact]) -> [Contact] {
-        keys.sorted { ($0.workspaceID.uuidString, $0.waID) < ($1.workspaceID.uuidString, $1.waID) }.compactMap { contacts[$0] }
+        keys.sorted { ($0.workspaceID, $0.waID) < ($1.workspaceID, $1.waID) }.compactMap { contacts[$0] }
     }
 
     /// What the batch does to each conversation it touches, as the row of a new conversation. Storing it into an
@@ -162,7 +162,7 @@ enum CommonBatch {
             conversation.windowExpiresAt = ServiceWindow.expiry(current: conversation.windowExpiresAt, inboundAt: inbound.sentAt)
             conversation.updatedAt = inbound.receivedAt
         }
-        return byKey.sorted { ($0.key.workspaceID.uuidString, $0.key.accountID.uuidString, $0.key.contactID.uuidString)
-            < ($1.key.workspaceID.uuidString, $1.key.accountID.uuidString, $1.key.contactID.uuidString) }.map(\.value)
+        return byKey.sorted { ($0.key.workspaceID, $0.key.accountID, $0.key.contactID) < ($1.key.workspaceID, $1.key.accountID, $1.key.contactID) }
+            .map(\.value)
     }
 }
