@@ -12,6 +12,7 @@ public func configure(_ app: Application, config: SwitchboardConfig, clients: Sw
         loginThrottle: LoginThrottle(clock: clients.clock),
         passwords: PasswordHasher(cost: config.passwordCost),
         decisions: DecisionCache(clock: clients.clock),
+        routingCandidates: RoutingCandidateCache(clock: clients.clock),
         endpoints: ProviderEndpoints(graphURL: config.graphURL, sandboxURL: config.sandboxURL))
 
     app.logger.logLevel = config.logLevel
@@ -28,6 +29,7 @@ public func configure(_ app: Application, config: SwitchboardConfig, clients: Sw
     ContentConfiguration.global.use(decoder: decoder, for: .json)
 
     try app.configureDatabase(config)
+    app.useInboundBatcher()
     try registerRoutes(app)
 
     app.middleware = Middlewares()

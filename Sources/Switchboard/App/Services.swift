@@ -20,6 +20,7 @@ public struct SwitchboardServices: Sendable {
     public let loginThrottle: LoginThrottle
     public let passwords: PasswordHasher
     public let decisions: DecisionCache
+    public let routingCandidates: RoutingCandidateCache
     public let endpoints: ProviderEndpoints
 }
 

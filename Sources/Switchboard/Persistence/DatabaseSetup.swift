@@ -23,11 +23,17 @@ extension Application {
         for migration in Migrations.all { migrations.add(migration) }
     }
 
-    /// Settings that make SQLite a good embedded database: WAL so readers never wait for the writer.
+    /// Settings that make SQLite a good embedded database: WAL so readers never wait for the writer, and in WAL
+    /// a sync at checkpoints rather than at every commit. The journal mode is kept in the file, but `synchronous`
+    /// belongs to the connection: Fluent keeps one SQLite connection per event loop, opened on first use and never
+    /// closed before shutdown, so each loop's connection is set here.
     func tuneDatabase() async throws {
         guard let sql = db as? SQLDatabase, sql.dialect.name == "sqlite" else { return }
         try await sql.raw("PRAGMA journal_mode=WAL").run()
-        try await sql.raw("PRAGMA synchronous=NORMAL").run()
+        for eventLoop in eventLoopGroup.makeIterator() {
+            guard let connection = databases.database(logger: logger, on: eventLoop) as? SQLDatabase else { continue }
+            try await connection.raw("PRAGMA synchronous=NORMAL").run()
+        }
     }
 }
 

@@ -3,13 +3,28 @@ import WhatsAppCloud
 
 /// Which accounts a delivery's changes belong to: plain functions over ids and secrets, tested without a server.
 enum InboundRouting {
-    /// The ids a raw delivery names, found without trusting it to parse: every
-    /// `"phone_number_id":"..."` string, and the `entry[].id` values when the body is JSON.
+    /// The ids a delivery names: the phone number ids and business account (entry) ids whose accounts may own it.
     struct Names: Equatable, Sendable {
         var phoneNumberIDs: Set<String>
         var entryIDs: Set<String>
+
+        var count: Int { phoneNumberIDs.count + entryIDs.count }
     }
 
+    /// The names of a delivery that decoded: exactly the ids `owners` routes by, so nothing is parsed twice.
+    static func names(in payload: WebhookPayload) -> Names {
+        var names = Names(phoneNumberIDs: [], entryIDs: [])
+        for entry in payload.entry {
+            names.entryIDs.insert(entry.id)
+            for change in entry.changes {
+                if let id = phoneNumberID(of: change) { names.phoneNumberIDs.insert(id) }
+            }
+        }
+        return names
+    }
+
+    /// The names of a body that does not decode, found without trusting it to parse: every
+    /// `"phone_number_id":"..."` string, and the `entry[].id` values when the body is JSON.
     static func names(in body: Data) -> Names {
         var phoneNumberIDs = Set<String>()
         let text = String(decoding: body, as: UTF8.self)

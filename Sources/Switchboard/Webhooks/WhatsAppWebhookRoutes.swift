@@ -37,7 +37,7 @@ struct WhatsAppWebhookRoutes {
         return Response(status: .ok, headers: headers, body: .init(string: answer))
     }
 
-    /// Stores a signed delivery and its effects in one transaction, then answers 200.
+    /// Stores a signed delivery and its effects, then answers 200 once they are committed.
     func receive(req: Request) async throws -> Response {
         try req.requireBody(atMost: Self.maxBody)
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
@@ -52,10 +52,11 @@ struct WhatsAppWebhookRoutes {
                                      detail: "The delivery carries a NUL character, which cannot be stored.")
         }
         let services = req.switchboard
-        let processor = InboundProcessor(secrets: services.secrets, clock: services.clients.clock, decisions: services.decisions,
-                                         logger: req.logger)
+        let processor = InboundProcessor(candidates: RoutingCandidates(cache: services.routingCandidates, secrets: services.secrets),
+                                         batcher: req.application.inboundBatcher, clock: services.clients.clock,
+                                         decisions: services.decisions)
         let outcome = try await processor.receive(body: body, signature: req.headers.first(name: WebhookSignature.headerName),
-                                                  requestID: req.id, db: req.db, writer: req.transactor)
+                                                  requestID: req.id, db: req.db)
         req.logger.info("webhook delivery stored", metadata: [
             "delivery": "\(outcome.deliveryID)", "messages": "\(outcome.messagesStored)",
             "statuses": "\(outcome.statusesStored)", "unrouted": "\(outcome.unrouted)",

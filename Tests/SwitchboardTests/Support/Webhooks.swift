@@ -118,3 +118,46 @@ extension Application {
         try await deliver(body, signature: WebhookSignature.sign(body: body, appSecret: secret))
     }
 }
+
+/// A delivery and the app secret to sign it with.
+struct SignedDelivery: Sendable {
+    var body: Data
+    var secret: String
+}
+
+extension Application {
+    /// Delivers `deliveries` so that they are stored in one batch, and returns their replies in order. While a write
+    /// transaction holds SQLite's gate (and, on PostgreSQL, a lock on `webhook_deliveries`), `plug` is delivered and
+    /// taken by the batcher's writer, which then waits; the deliveries queue up behind it, and once all of them are
+    /// queued the hold ends and the writer takes them together. The accounts' routing candidates must be cached
+    /// (one delivery each beforehand), since a lookup could wait for the held connection.
+    func deliverInOneBatch(_ deliveries: [SignedDelivery], plug: SignedDelivery) async throws -> (plug: Reply, replies: [Reply]) {
+        let batcher = inboundBatcher
+        let (plugged, queued) = try await transactor { db in
+            if db.isPostgres { try await db.sql.raw("LOCK TABLE webhook_deliveries IN EXCLUSIVE MODE").run() }
+            let plugged = Task { try await self.deliver(plug.body, signedWith: plug.secret) }
+            try await Self.waitFor("the writer to take the plug") {
+                let writing = await batcher.isWriting, waiting = await batcher.waiting
+                return writing && waiting == 0
+            }
+            let queued = deliveries.map { delivery in Task { try await self.deliver(delivery.body, signedWith: delivery.secret) } }
+            try await Self.waitFor("\(deliveries.count) deliveries to queue") { await batcher.waiting == deliveries.count }
+            return (plugged, queued)
+        }
+        var replies: [Reply] = []
+        for task in queued { replies.append(try await task.value) }
+        return (try await plugged.value, replies)
+    }
+
+    private static func waitFor(_ what: String, _ condition: @Sendable () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while await !condition() {
+            guard ContinuousClock.now < deadline else { throw TestTimeout(waitingFor: what) }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+}
+
+struct TestTimeout: Error {
+    var waitingFor: String
+}

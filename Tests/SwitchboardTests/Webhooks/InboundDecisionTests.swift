@@ -51,6 +51,51 @@ struct InboundDecisionTests {
         #expect(InboundRouting.names(in: good) == .init(phoneNumberIDs: ["P1"], entryIDs: ["W1", "W2"]))
     }
 
+    @Test("names come from a decoded payload exactly as routing uses them")
+    func payloadNames() throws {
+        let body = Data(#"{"object":"whatsapp_business_account","entry":[{"id":"W1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"P1"},"note":{"phone_number_id":"P9"}}}]},{"id":"W2","changes":[]}]}"#.utf8)
+        let payload = try JSONDecoder().decode(WebhookPayload.self, from: body)
+        #expect(InboundRouting.names(in: payload) == .init(phoneNumberIDs: ["P1"], entryIDs: ["W1", "W2"]))
+    }
+
+    @Test("a batch stores each wamid once, and folds its messages into contacts and conversations in order")
+    func batchFold() throws {
+        let owner = InboundRouting.Candidate(accountID: UUID(), workspaceID: UUID(), phoneNumberID: "P", businessAccountID: "W", appSecret: "s")
+        let t = Date(timeIntervalSince1970: 1_790_000_000)
+        func inbound(_ wamid: String, from: String, name: String?, at offset: TimeInterval) -> CommonDelivery.Inbound {
+            let json = #"{"from":"\#(from)","id":"\#(wamid)","timestamp":"\#(Int(t.timeIntervalSince1970 + offset))","type":"text"}"#
+            let message = try! JSONDecoder().decode(InboundMessage.self, from: Data(json.utf8))
+            return .init(owner: owner, message: message, waID: from, profileName: name, sentAt: t + offset, receivedAt: t + 100)
+        }
+        let known = Contact()
+        known.id = UUID()
+        known.workspaceID = owner.workspaceID
+        known.waID = "B"
+        known.profileName = "Bo"
+        known.searchText = "bo b"
+        let batch: [[CommonDelivery.Inbound]] = [
+            [inbound("w1", from: "A", name: "Ann", at: 10), inbound("w2", from: "B", name: "", at: 5)],
+            [inbound("w1", from: "A", name: "Ann", at: 10), inbound("w3", from: "A", name: "Anna", at: 30)],
+            [inbound("w0", from: "B", name: "Bob", at: 1)],
+        ]
+        let fresh = CommonBatch.fresh(batch, stored: [.init(accountID: owner.accountID, wamid: "w0")])
+        #expect(fresh.map(\.inbound.message.id) == ["w1", "w2", "w3"])
+        #expect(fresh.map(\.delivery) == [0, 0, 1])
+
+        let contacts = try CommonBatch.contacts(for: fresh, known: [.init(workspaceID: owner.workspaceID, waID: "B"): known])
+        #expect(contacts.asSeen.map(\.profileName) == ["Ann", "Bo", "Anna"])
+        #expect(contacts.created.map(\.waID) == ["A"])
+        #expect(contacts.created.first?.searchText == "anna a")
+        #expect(contacts.renamed.isEmpty)
+
+        let conversations = CommonBatch.conversations(for: fresh, contacts: contacts.byKey)
+        let a = try #require(conversations.first { $0.contactID == contacts.created.first?.id })
+        #expect(a.unreadCount == 2)
+        #expect(a.lastMessageAt == t + 30)
+        #expect(a.windowExpiresAt == t + 30 + 86_400)
+        #expect(conversations.count == 2)
+    }
+
     @Test("a change goes to every verified account with its number, else by business account id")
     func owners() {
         let a = InboundRouting.Candidate(accountID: UUID(), workspaceID: UUID(), phoneNumberID: "P", businessAccountID: "W", appSecret: "s1")

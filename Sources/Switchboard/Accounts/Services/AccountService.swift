@@ -3,13 +3,15 @@ import Foundation
 import Vapor
 
 /// Accounts of a workspace: create, change, default, activate and deactivate. Every change is audited,
-/// invalidates cached sending decisions, and records how long it took.
+/// invalidates cached sending decisions (and, when it creates an account or changes its secrets, the cached routing
+/// candidates of inbound webhooks), and records how long it took.
 public struct AccountService: Sendable {
     let secrets: SecretStore
     let clock: Clock
     let random: RandomSource
     let metrics: SwitchboardMetrics
     let decisions: DecisionCache
+    let routingCandidates: RoutingCandidateCache
     let logger: Logger
 
     static let uniqueIndexes: [(UniqueIndex, field: String, detail: String)] = [
@@ -88,6 +90,7 @@ public struct AccountService: Sendable {
                 return dto
             }
             await decisions.invalidate(workspaceID: context.workspaceID, platform: false)
+            await routingCandidates.invalidate()
             return dto
         }
     }
@@ -157,6 +160,7 @@ public struct AccountService: Sendable {
                 return (after, account.isPlatform)
             }
             await decisions.invalidate(workspaceID: context.workspaceID, platform: platform)
+            await routingCandidates.invalidate()
             return dto
         }
     }
@@ -303,6 +307,7 @@ extension AccountService {
     public init(_ app: Application, logger: Logger? = nil) {
         let services = app.switchboard
         self.init(secrets: services.secrets, clock: services.clients.clock, random: services.clients.random,
-                  metrics: services.metrics, decisions: services.decisions, logger: logger ?? app.logger)
+                  metrics: services.metrics, decisions: services.decisions, routingCandidates: services.routingCandidates,
+                  logger: logger ?? app.logger)
     }
 }

@@ -81,6 +81,7 @@ enum SignalSources {
 extension SwitchboardServices {
     func with(config: SwitchboardConfig) -> SwitchboardServices {
         SwitchboardServices(config: config, clients: clients, secrets: secrets, metrics: metrics,
-                            loginThrottle: loginThrottle, passwords: passwords, decisions: decisions, endpoints: endpoints)
+                            loginThrottle: loginThrottle, passwords: passwords, decisions: decisions,
+                            routingCandidates: routingCandidates, endpoints: endpoints)
     }
 }

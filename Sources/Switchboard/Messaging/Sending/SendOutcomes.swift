@@ -111,7 +111,7 @@ enum SendOutcomes {
             .returning("id").all()
         let moved = Set(try movedRows.map { try $0.decode(column: "id", as: UUID.self) })
         var history = BulkInsert(into: MessageHistory.schema, columns: ["id", "message_id", "status", "occurred_at", "error_code", "detail"])
-        var events: [(workspaceID: UUID, data: MessageStatusEventData)] = []
+        var events: [(workspaceID: UUID, data: MessageStatusEventData, at: Date)] = []
         for item in sent {
             let id = item.claim.messageID
             history.add([UUID(), id, MessageStatus.sending.rawValue, item.claim.slot, Int?.none, "attempt \(item.claim.attempt)"])
@@ -122,10 +122,10 @@ enum SendOutcomes {
             let previous = message.status
             message.status = .sent
             message.statusAt = now
-            events.append((message.workspaceID, try MessageStatusEventData(message, previous: previous)))
+            events.append((message.workspaceID, try MessageStatusEventData(message, previous: previous), now))
         }
         try await history.run(on: db.sql)
-        try await WorkspaceEvents.recordAll(.messageStatusChanged, events, at: now, on: db)
+        try await WorkspaceEvents.recordAll(.messageStatusChanged, events, on: db)
     }
 
     /// Frees the row for another claim and returns the attempt: it was not the message's fault.

@@ -39,9 +39,9 @@ enum WorkspaceEvents {
         return deliveries
     }
 
-    /// One event of `kind` per item, each with a pending delivery per endpoint of its workspace that wants it, in a
-    /// few multi-row statements whatever the count: the set-based form of `record` for batches.
-    static func recordAll<Data: Encodable>(_ kind: EventKind, _ items: [(workspaceID: UUID, data: Data)], at time: Date,
+    /// One event of `kind` per item, at the item's time, each with a pending delivery per endpoint of its workspace
+    /// that wants it, in a few multi-row statements whatever the count: the set-based form of `record` for batches.
+    static func recordAll<Data: Encodable>(_ kind: EventKind, _ items: [(workspaceID: UUID, data: Data, at: Date)],
                                            on db: Database) async throws {
         guard !items.isEmpty else { return }
         let endpoints = Dictionary(grouping: try await endpoints(wanting: kind, in: Array(Set(items.map(\.workspaceID))), on: db),
@@ -50,10 +50,10 @@ enum WorkspaceEvents {
         var deliveries = BulkInsert(into: EventDelivery.schema, columns: ["id", "event_id", "endpoint_id", "workspace_id", "state",
                                                                           "attempts", "next_attempt_at", "created_at", "updated_at"])
         for item in items {
-            let event = try event(kind, workspaceID: item.workspaceID, data: item.data, at: time)
+            let event = try event(kind, workspaceID: item.workspaceID, data: item.data, at: item.at)
             events.add([event.id, event.workspaceID, event.kind, event.payload, event.createdAt])
             for endpoint in endpoints[item.workspaceID] ?? [] {
-                let d = EventDelivery(pending: try event.requireID(), endpointID: try endpoint.requireID(), workspaceID: item.workspaceID, at: time)
+                let d = EventDelivery(pending: try event.requireID(), endpointID: try endpoint.requireID(), workspaceID: item.workspaceID, at: item.at)
                 deliveries.add([d.id, d.eventID, d.endpointID, d.workspaceID, d.state.rawValue, d.attempts, d.nextAttemptAt, d.createdAt, d.updatedAt])
             }
         }
