@@ -96,7 +96,12 @@ def main() -> None:
     postgres_fair = ratio(rates.get("postgres", 0), rates.get("pywa-postgres-2", 0))
     where = ("a server given on the command line" if source else
              "a private cluster from `scripts/postgres-cluster.sh`, `PG_DURABLE=1` (fsync on)")
-    command = f"`Benchmarks/run-comparison.sh{' URL' if source else ''}` (PostgreSQL: {where}; a fresh database per run, dropped after)"
+    settings_env = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())
+                            if k.startswith(("COMPARISON_", "INBOUND_")) or k in ("OUTBOUND_CLIENTS", "OUTBOUND_MAX_OTHER", "OUTBOUND_IDLE_WAIT"))
+    command = (f"`{settings_env + ' ' if settings_env else ''}Benchmarks/run-comparison.sh{' URL' if source else ''}` "
+               f"(PostgreSQL: {where}; a fresh database per run, dropped after)")
+    idle_wait = os.environ.get("INBOUND_IDLE_WAIT", "900")
+    max_other = os.environ.get("INBOUND_MAX_OTHER", "10")
     text = f"""<!-- comparison:start -->
 ## Side by side: Switchboard and a pywa reference
 
@@ -105,8 +110,9 @@ venv: {versions}.
 
 The reference is what a Python team would build with [pywa](https://pypi.org/project/pywa/) and nothing else: one
 WhatsApp number, FastAPI on uvicorn, sqlite3 or psycopg. Both sides run on the same 2 cores as the load, one at a
-time, after the machine has been idle (under 10% busy) for 3 s; a measurement during which other processes used more
-than 10% of the machine is repeated, up to 3 attempts.
+time. Before each measurement the script waits (up to {idle_wait} s inbound, {os.environ.get("OUTBOUND_IDLE_WAIT", "900")} s sending)
+for the machine to be under 10% busy over 3 s; an inbound measurement during which other processes used more than
+{max_other}% of the machine is repeated, up to 3 attempts. How busy the machine was is listed under the table.
 
 **Inbound** — the load of `Benchmarks/run-inbound.sh`, whose settings and functions this script reads:
 `WebhookLoad fire --url http://127.0.0.1:PORT/webhooks/whatsapp --app-secret {{app secret}} --phone-number-id
