@@ -152,8 +152,8 @@ What the numbers mean:
   {cpu("pywa-sqlite-2")} µs and {cpu("pywa-postgres-2")} µs with two workers (PostgreSQL's own CPU is in neither).
   With 2 cores shared with the load generator, CPU per delivery bounds the rate.
 - The reference's p99 on SQLite is far above its p50: its request threads wait for SQLite's single write lock in
-  sqlite3's busy handler, which sleeps in steps of up to 100 ms; Switchboard queues its SQLite writers in process
-  instead, so its latencies are more even.
+  sqlite3's busy handler, which sleeps in steps of up to 100 ms (Switchboard queues its SQLite writers in process
+  instead, behind one another).
 - What is the same inbound: both check the signature, parse the delivery, and commit the raw delivery, the contact,
   the conversation (unread + 1, last message time) and the message in one transaction before answering 200, and
   answer an error when the commit fails; both ignore a wamid they already have. pywa's own FastAPI route would answer
@@ -162,6 +162,11 @@ What the numbers mean:
   verify (it stores nothing). What Switchboard does on top: it finds the account among all tenants by phone number
   id and verifies with that account's secret, and records a `message.received` workspace event in the same
   transaction; the reference knows one number and one secret.
+- The reference runs pywa 3.9.0, not the newest release. pywa 4.x requires the business-scoped user id (`user_id`)
+  in every contact of a `messages` delivery, and `WebhookLoad`'s deliveries carry only `wa_id`: pywa 4.5.0 logs
+  "Failed to construct update" and its route still answers 200, so nothing would be stored. pywa 4.5.0's FastAPI and
+  Starlette routes also answer 200 before the handlers run (a background task), so no handler of theirs can store a
+  delivery before it is acknowledged. 3.9.0 parses these deliveries and runs the handler before answering.
 - What is not the same when sending: the reference's only record of a send is the emulator's answer in memory. It
   stores nothing, so a crash mid-burst leaves no way to tell what went out; it does not retry a 429 or 5xx; it does
   not pace, so against Meta it would exceed the number's throughput and be answered 130429; it sends no idempotency
