@@ -151,6 +151,7 @@ What the numbers mean:
   spends {cpu("sqlite")} µs of CPU per delivery on SQLite and {cpu("postgres")} µs on PostgreSQL, the reference
   {cpu("pywa-sqlite-2")} µs and {cpu("pywa-postgres-2")} µs with two workers (PostgreSQL's own CPU is in neither).
   With 2 cores shared with the load generator, CPU per delivery bounds the rate.
+  On SQLite two workers need not beat one: both processes wait for the same write lock.
 - The reference's p99 on SQLite is far above its p50: its request threads wait for SQLite's single write lock in
   sqlite3's busy handler, which sleeps in steps of up to 100 ms (Switchboard queues its SQLite writers in process
   instead, behind one another).
@@ -174,8 +175,8 @@ What the numbers mean:
   window over the rate), retries transient failures with backoff, and records each outcome. Its accept rate is the
   rate of durable 202s; its end-to-end rate includes the dispatcher's trip to the emulator and is capped by the pace.
 - The reference's send rate is bounded by its one Python process: pywa_async and httpx spend the CPU per send shown
-  in its row (the emulator's CPU is not in it); Switchboard's row shows `serve`'s, which also commits each send twice
-  at least twice (accepted, then sent).
+  in its row (the emulator's CPU is not in it); Switchboard's row shows `serve`'s, which also commits each send at least
+  twice (accepted, then sent).
 <!-- comparison:end -->"""
     write_section(markdown, "comparison", text)
 
