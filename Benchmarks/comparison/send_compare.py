@@ -71,7 +71,6 @@ def reference(emulator: h.Http, emu_url: str, venv_python: str, work: str, run_i
 
 def switchboard(backend: ob.Backend, emulator: h.Http, run_id: str, tag: str) -> dict:
     proc = backend.start(dispatchers=None)
-    ob.sqlite_file_check(backend)
     phone = f"48{run_id}{tag}000001"  # the reference uses 47...
     token, secret = f"compare-token-{run_id}-{tag}-0123456789", f"compare-secret-{run_id}-{tag}"
     h.register_number(emulator, phone, token, secret, None)
@@ -119,7 +118,7 @@ def switchboard(backend: ob.Backend, emulator: h.Http, run_id: str, tag: str) ->
     # The last outcomes are recorded just after the emulator answered them.
     statuses, outbox = {}, -1
     for _ in range(100):
-        statuses, outbox = backend.db.statuses([account]), backend.db.outbox()
+        statuses, outbox = ob.statuses(backend.db, [account]), int(backend.db.scalar("SELECT COUNT(*) FROM outbox"))
         if statuses.get("sent", 0) == SENDS and outbox == 0:
             break
         time.sleep(0.1)
