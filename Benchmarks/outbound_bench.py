@@ -49,6 +49,33 @@ class Failed(Exception):
     pass
 
 
+class SetupFailed(Failed):
+    """The run could not be set up (exit 2), as opposed to a check that failed (exit 1)."""
+
+
+def start_emulator(binary: str, work: str, procs: h.Processes) -> tuple[str, h.Http]:
+    """A stand-alone emulator (`switchboard sandbox --instant`) on a free port: its URL and a client for it."""
+    port = h.free_port()
+    url, log = f"http://127.0.0.1:{port}", os.path.join(work, "sandbox.log")
+    emu = procs.start("sandbox", [binary, "sandbox", "--instant", "--host", "127.0.0.1", "--port", str(port)], dict(os.environ), log)
+    if not h.wait_http(url + "/sandbox/stats", 60, emu):
+        raise SetupFailed(f"the emulator did not start; see {log}")
+    return url, h.Http(url)
+
+
+def stores(pg_url: str | None, prefix: str, run_id: str, cleanup: list) -> list[tuple[str, str | None]]:
+    """SQLite, and with a PostgreSQL URL a database created for this run (its drop appended to `cleanup`)."""
+    found: list[tuple[str, str | None]] = [("SQLite", None)]
+    if pg_url:
+        name = f"{prefix}_{run_id}"
+        made = h.psql_once(pg_url, f"CREATE DATABASE {name}")
+        if made.returncode != 0:
+            raise SetupFailed(f"the role cannot create a database ({made.stderr.strip()}); grant CREATEDB")
+        cleanup.append(lambda: h.psql_once(pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        found.append(("PostgreSQL", h.with_database(pg_url, name)))
+    return found
+
+
 def machine_busy(seconds: float = 3) -> int:
     """Percent of the machine's CPU time not idle over `seconds`."""
     def sample():
@@ -278,26 +305,10 @@ def main() -> int:
     cleanup = []
     try:
         run_id = "%05d" % random.randrange(10**5)
-        emu_port = h.free_port()
-        emu_url = f"http://127.0.0.1:{emu_port}"
-        emu_log = os.path.join(work, "sandbox.log")
-        emu = procs.start("sandbox", [binary, "sandbox", "--instant", "--host", "127.0.0.1", "--port", str(emu_port)],
-                          dict(os.environ), emu_log)
-        if not h.wait_http(emu_url + "/sandbox/stats", 60, emu):
-            say(f"SETUP FAILED: the emulator did not start; see {emu_log}")
-            return 2
-        emulator = h.Http(emu_url)
+        emu_url, emulator = start_emulator(binary, work, procs)
         report = {"ceiling": ceiling(webhookload, emulator, emu_url, run_id), "runs": [],
                   "settings": {"concurrency": CONCURRENCY, "duration": DURATION, "clients": CLIENTS}}
-        backends = [("SQLite", None)]
-        if pg_url:
-            name = f"sb_outbound_{run_id}"
-            made = h.psql_once(pg_url, f"CREATE DATABASE {name}")
-            if made.returncode != 0:
-                say(f"SETUP FAILED: the role cannot create a database ({made.stderr.strip()}); grant CREATEDB")
-                return 2
-            cleanup.append(lambda: h.psql_once(pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            backends.append(("PostgreSQL", h.with_database(pg_url, name)))
+        backends = stores(pg_url, "sb_outbound", run_id, cleanup)
         for index, (name, url) in enumerate(backends):
             backend = Backend(name, binary, work, procs, emu_url, url)
             report["runs"].append(workload(backend, emulator, "one account", f"{index}1", 1, SOLO_SENDS, SOLO_RATE, run_id))
@@ -310,6 +321,9 @@ def main() -> int:
             say(f"FAILED: over the configured rate: {over[:5]}")
             return 1
         return 0
+    except SetupFailed as failure:
+        say(f"SETUP FAILED: {failure}")
+        return 2
     except Failed as failure:
         say(f"FAILED: {failure}")
         return 1

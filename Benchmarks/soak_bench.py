@@ -20,7 +20,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 sys.path.insert(0, os.path.join(here, "..", "scripts"))
 import sb_harness as h  # noqa: E402
-from outbound_bench import Backend, Failed, machine_busy, statuses  # noqa: E402
+from outbound_bench import Backend, Failed, SetupFailed, machine_busy, start_emulator, statuses, stores  # noqa: E402
 from outbound_table import machine, write_section  # noqa: E402
 
 SENDS = int(os.environ.get("SOAK_SENDS", 30000))
@@ -153,28 +153,16 @@ def main() -> int:
     cleanup = []
     try:
         run_id = "%05d" % random.randrange(10**5)
-        emu_port = h.free_port()
-        emu_url = f"http://127.0.0.1:{emu_port}"
-        emu = procs.start("sandbox", [binary, "sandbox", "--instant", "--host", "127.0.0.1", "--port", str(emu_port)],
-                          dict(os.environ), os.path.join(work, "sandbox.log"))
-        if not h.wait_http(emu_url + "/sandbox/stats", 60, emu):
-            say("SETUP FAILED: the emulator did not start")
-            return 2
-        emulator = h.Http(emu_url)
-        backends = [("SQLite", None)]
-        if pg_url:
-            name = f"sb_soak_{run_id}"
-            made = h.psql_once(pg_url, f"CREATE DATABASE {name}")
-            if made.returncode != 0:
-                say(f"SETUP FAILED: the role cannot create a database ({made.stderr.strip()}); grant CREATEDB")
-                return 2
-            cleanup.append(lambda: h.psql_once(pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            backends.append(("PostgreSQL", h.with_database(pg_url, name)))
+        emu_url, emulator = start_emulator(binary, work, procs)
+        backends = stores(pg_url, "sb_soak", run_id, cleanup)
         busy = machine_busy()
         results = [soak(Backend(name, binary, work, procs, emu_url, url), emulator, emu_url, run_id, str(index))
                    for index, (name, url) in enumerate(backends)]
         write_section(markdown, "soak", section(results, busy))
         return 0 if all(r["flat"] for r in results) else 1
+    except SetupFailed as failure:
+        say(f"SETUP FAILED: {failure}")
+        return 2
     except Failed as failure:
         say(f"FAILED: {failure}")
         return 1

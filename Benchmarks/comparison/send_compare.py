@@ -148,15 +148,7 @@ def main() -> int:
     procs = h.Processes(os.path.join(work, "pids"))
     try:
         run_id = "%05d" % random.randrange(10**5)
-        emu_port = h.free_port()
-        emu_url = f"http://127.0.0.1:{emu_port}"
-        emu_log = os.path.join(work, "sandbox.log")
-        emu = procs.start("sandbox", [binary, "sandbox", "--instant", "--host", "127.0.0.1", "--port", str(emu_port)],
-                          dict(os.environ), emu_log)
-        if not h.wait_http(emu_url + "/sandbox/stats", 60, emu):
-            say(f"SETUP FAILED: the emulator did not start; see {emu_log}")
-            return 2
-        emulator = h.Http(emu_url)
+        emu_url, emulator = ob.start_emulator(binary, work, procs)
         report = {"settings": {"sends": SENDS, "rate": RATE, "clients": CLIENTS},
                   "reference": reference(emulator, emu_url, venv_python, work, run_id), "switchboard": []}
         backends = [("SQLite", None)] + ([("PostgreSQL", pg_url)] if pg_url else [])
@@ -166,6 +158,9 @@ def main() -> int:
         with open(out_path, "w") as f:
             json.dump(report, f, indent=2)
         return 0
+    except ob.SetupFailed as failure:
+        say(f"SETUP FAILED: {failure}")
+        return 2
     except ob.Failed as failure:
         say(f"FAILED: {failure}")
         return 1
